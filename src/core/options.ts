@@ -1,0 +1,33 @@
+// What the caller asks the estimator: one plain object shared by the CLI, the worker and the views.
+
+export type OptimizerChoice = 'auto' | 'sgd' | 'adam' | 'adamw';
+export type DeployPrecision = 'fp32' | 'fp16' | 'int8';
+
+export interface AnalyzeOptions {
+  /** Path to a .onnx / model .yaml, or a built-in name (yolov8n, yolov8n.pt, yolo11s-seg, ...). */
+  model: string;
+  /** Square training image size (Ultralytics `imgsz`). Default 640. */
+  imgsz?: number;
+  /** Batch sizes to estimate; the first is "the" batch. Default [16]. */
+  batch?: number[];
+  /** Automatic mixed precision (Ultralytics default: on). */
+  amp?: boolean;
+  optimizer?: OptimizerChoice;
+  /** GPU to check against; null/undefined = unknown (no verdict). */
+  gpu?: import('./result').GpuInfo | null;
+  /** DDP world size: each GPU gets batch / gpus. Default 1. */
+  gpus?: number;
+  /** Safety margin as a fraction of VRAM kept free. Default 0.1. */
+  margin?: number;
+  /** Ground-truth boxes per image the label assigner sees (max over a batch). */
+  objectsPerImage?: number;
+  /** Training images and epochs, for optimizer=auto (Ultralytics' rule). */
+  datasetImages?: number;
+  epochs?: number;
+  /** Channel pruning ratio in [0, 0.9]: widths scale by (1 - ratio). */
+  pruneRatio?: number;
+  /** Weight precision for the deployment-size what-if. */
+  deployPrecision?: DeployPrecision;
+  /** Compute the memory-vs-batch curve up to this batch (default: 2 x max batch, at least 64). */
+  curveMax?: number;
+}

@@ -1,0 +1,141 @@
+// The estimator's result: the one JSON shape behind the CLI's `--json`, the worker's replies, the
+// hover card, the panel and the sidebar. Sizes are integer bytes. A field whose model is not built
+// yet is `null`, never invented.
+
+import type { Group, Task } from './graph/types';
+
+export interface AnalysisModel {
+  name: string;
+  /** Path of the file, or `builtin:<name>` for a built-in architecture. */
+  source: string;
+  /** 'onnx' | 'yaml' | 'builtin' */
+  format: string;
+  task: Task | null;
+  params: number;
+  trainableParams: number;
+  buffers: number;
+  /** Forward GFLOPs at the estimate's image size, batch 1 (2 x MACs, as Ultralytics reports). */
+  gflops: number;
+  /** Number of rows in `layers`. */
+  layers: number;
+  /** Per-group totals (backbone / neck / head). */
+  groups: GroupTotals[];
+  /** Facts about how the model was read (assumptions, fallbacks, unsupported ops). */
+  notes: string[];
+}
+
+export interface GroupTotals {
+  group: Group;
+  params: number;
+  flops: number;
+  activationBytes: number;
+}
+
+export interface GpuInfo {
+  name: string;
+  totalBytes: number;
+  /** 'nvidia-smi' | 'setting' | 'preset' | 'flag' */
+  source: string;
+  index?: number;
+  usedBytes?: number;
+  freeBytes?: number;
+  driverVersion?: string;
+}
+
+export interface MemoryBytes {
+  /** fp32 master weights plus buffers. */
+  weights: number;
+  gradients: number;
+  optimizerState: number;
+  ema: number;
+  /** Tensors saved for backward by the model's layers (the activation memory). */
+  activations: number;
+  /** Loss and label-assignment tensors (saved and transient) at their peak. */
+  lossAndAssigner: number;
+  /** cuDNN / cuBLAS workspaces. */
+  workspace: number;
+  /** reserved - allocated: the caching allocator's rounding and cached free blocks. */
+  allocatorOverhead: number;
+  /** Peak of live tensors: what torch.cuda.max_memory_allocated() reports. */
+  allocated: number;
+  /** What torch.cuda.memory_reserved() reports (Ultralytics' GPU_mem column). */
+  reserved: number;
+  /** CUDA context, outside the allocator. */
+  cudaContext: number;
+  /** What nvidia-smi shows for the process: reserved + context + workspaces outside the allocator. */
+  device: number;
+}
+
+export interface Estimate {
+  batch: number;
+  /** Batch per GPU (batch / gpus under DDP). */
+  batchPerGpu: number;
+  imgsz: number;
+  amp: boolean;
+  /** The optimizer actually modelled ('sgd' | 'adam' | 'adamw'), after resolving 'auto'. */
+  optimizer: string;
+  bytes: MemoryBytes;
+  /** Validation at 2x batch under no_grad (Ultralytics' val loader): its device bytes. */
+  validationDevice: number | null;
+  /** Does `device` (and validation) fit the GPU with the safety margin? null when no GPU is known. */
+  fits: boolean | null;
+  /** 'train' | 'validation' when it does not fit: what breaks first. */
+  limitedBy: string | null;
+}
+
+export interface LayerRow {
+  index: number;
+  name: string;
+  /** Op kind (conv2d, batchnorm, silu, ...) */
+  type: string;
+  /** What it came from (ONNX op type or torch module) */
+  source: string;
+  /** Top-level module index (model.model[i]) or null. */
+  module: number | null;
+  moduleType: string;
+  modulePath: string;
+  group: Group;
+  outputShape: number[];
+  params: number;
+  flops: number;
+  outputBytes: number;
+  /** Bytes this layer saves for backward at the requested batch (first saver of a storage owns it). */
+  activationBytes: number;
+  inferenceOnly?: boolean;
+  unsupported?: string;
+}
+
+export interface TimelinePoint {
+  /** 'forward' | 'loss' | 'backward' | 'optimizer' */
+  phase: string;
+  label: string;
+  /** Layer index (LayerRow.index) this point follows, when it belongs to one. */
+  layer: number | null;
+  /** Live allocated bytes after this step. */
+  liveBytes: number;
+}
+
+export interface CurvePoint {
+  batch: number;
+  allocated: number;
+  reserved: number;
+  device: number;
+  fits: boolean | null;
+}
+
+export interface AnalysisResult {
+  model: AnalysisModel;
+  gpu: GpuInfo | null;
+  estimates: Estimate[];
+  /** Largest batch whose device memory fits the GPU with the margin; null when no GPU is known. */
+  maxBatch: number | null;
+  /** Safety margin used (0.1 = 10 %). */
+  margin: number;
+  layers: LayerRow[];
+  /** Memory vs batch, for the chart. */
+  curve: CurvePoint[];
+  /** Live memory through one training step at the first estimate's batch. */
+  timeline: TimelinePoint[];
+  /** Assumptions that shaped the numbers (optimizer 'auto' resolution, objects per image, ...). */
+  assumptions: string[];
+}
