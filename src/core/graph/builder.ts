@@ -340,6 +340,43 @@ export class GraphBuilder {
     return out;
   }
 
+  /** A tensor created outside autograd (targets, assigner outputs, anchor grids): never requires grad. */
+  constant(shape: number[], dtype: DType, name: string): number {
+    const out = this.newTensor(shape, dtype, false);
+    this.emit('constant', name, [], [out], { name });
+    return out;
+  }
+
+  /** Binary cross-entropy with logits, reduction 'none' (elementwise output). */
+  bceWithLogits(x: number, target: number, name?: string): number {
+    const out = this.newTensor([...this.shape(x)], 'float32', this.grad(x, target));
+    this.emit('bce_with_logits', 'binary_cross_entropy_with_logits', [x, target], [out], { name });
+    return out;
+  }
+
+  /** sum / mean over some axes to `shape` (a scalar by default). */
+  reduce(x: number, shape: number[] = [], name?: string): number {
+    const out = this.newTensor(shape, 'float32', this.grad(x));
+    this.emit('reduce', 'sum', [x], [out], { name });
+    return out;
+  }
+
+  /** Advanced indexing x[mask] (or x[idx]) selecting `rows` rows: a gather that saves the index tensor. */
+  index(x: number, idx: number, rows: number, name?: string): number {
+    const s = this.shape(x);
+    const maskDims = this.shape(idx).length;
+    const out = this.newTensor([rows, ...s.slice(this.tensors[idx].dtype === 'bool' ? maskDims : 1)], this.tensors[x].dtype, this.grad(x));
+    this.emit('index', 'index', [x, idx], [out], { name });
+    return out;
+  }
+
+  /** A run of small ops whose saved tensors are summarised by element counts (see memory/saved.ts). */
+  lossTerms(inputs: number[], savedFloat32: number, savedInt64: number, source: string, name?: string): number {
+    const out = this.newTensor([], 'float32', this.grad(...inputs));
+    this.emit('loss_terms', source, inputs, [out], { name, attrs: { savedFloat32, savedInt64 } });
+    return out;
+  }
+
   /** An op the builder cannot model: recorded with its reason, output shapes as given. */
   unsupported(source: string, inputs: number[], outShapes: number[][], note: string, name?: string): number[] {
     const outs = outShapes.map((s) => this.newTensor(s, 'float32', this.grad(...inputs)));

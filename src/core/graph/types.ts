@@ -75,6 +75,9 @@ export type OpKind =
   | 'dropout'
   | 'bce_with_logits'
   | 'reduce' // sum/mean to a small tensor
+  | 'index' // x[mask] / x[indices]: saves the index tensor
+  | 'constant' // a tensor made outside autograd: loss targets, assigner outputs, anchors
+  | 'loss_terms' // many tiny per-positive-anchor loss ops, summarised: attrs.savedFloat32 / savedInt64 elements
   | 'unsupported';
 
 export interface ModuleRef {
@@ -130,8 +133,10 @@ export interface HeadInfo {
   anchorsPerCell: number;
   /** Extra per-anchor channels: mask coefficients (seg), keypoints (pose), angle (obb). */
   extraChannels: number;
-  /** Prototype mask tensor (seg) */
+  /** Prototype mask tensor (seg): (B, nm, imgsz/4, imgsz/4). */
   proto?: number;
+  /** Mask coefficients the Segment head returns in training: (B, nm, anchors). */
+  maskCoefficients?: number;
   /** Keypoint shape for pose, e.g. [17, 3]. */
   kptShape?: number[];
 }

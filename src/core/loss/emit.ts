@@ -1,0 +1,137 @@
+// The training loss as ops appended to the training graph, so the same saved-for-backward rules
+// (and the same autocast policy) apply to it as to the model's layers.
+//
+// Followed op by op from the frameworks' code:
+//  - Ultralytics v8DetectionLoss (utils/loss.py, 8.3.x): level outputs viewed and concatenated to
+//    (B, 4*reg_max + nc, A), split, permuted and made contiguous; DFL decode = softmax over reg_max
+//    bins then a matmul with the bin indices; TaskAlignedAssigner under no_grad; BCE-with-logits on
+//    the class scores against the assigner's target_scores; CIoU and DFL on the positive anchors.
+//  - v8SegmentationLoss adds, per positive anchor, a mask logit map (coefficients @ prototypes) and
+//    BCE against the ground-truth mask at the prototype resolution (imgsz/4), then a crop.
+//  - YOLOv5 v7.0 ComputeLoss: BCE on every objectness logit (a view of the level output, so the
+//    whole level output is kept) plus small per-target box and class terms.
+//  - Classify: cross-entropy (log_softmax + nll) over (B, nc).
+// The number of positive anchors is bounded by objects x topk (10) per image: the assigner picks the
+// top 10 anchors per box and drops duplicates, so this is an upper bound that holds with equality
+// when boxes do not compete for anchors.
+
+import type { GraphBuilder } from '../graph/builder';
+import type { HeadInfo } from '../graph/types';
+
+/** TaskAlignedAssigner's topk in Ultralytics' v8DetectionLoss. */
+export const ASSIGNER_TOPK = 10;
+/** Small float tensors saved per positive anchor by bbox_iou(CIoU=True) and the IoU loss weighting:
+ *  ~40 (n, 1) tensors (minimum/maximum/clamp/mul/div/pow/atan operands) counted from utils/metrics.py. */
+export const CIOU_SAVED_FLOATS_PER_POSITIVE = 40;
+/** Distribution Focal Loss per positive anchor: two log_softmax outputs over (4, reg_max) bins plus the
+ *  interpolation weights (2 x 4) and the IoU weight; int64 targets (2 x 4). */
+export function dflSavedPerPositive(regMax: number): { floats: number; int64s: number } {
+  return { floats: 2 * 4 * regMax + 2 * 4 + 1, int64s: 2 * 4 };
+}
+
+export interface LossOptions {
+  /** Ground-truth boxes per image (max over the batch sets the assigner's tensor sizes). */
+  objectsPerImage: number;
+}
+
+export function emitLoss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
+  b.inModule({ index: null, path: 'loss', type: 'loss', group: 'loss' }, () => {
+    if (head.style === 'classify') return emitClassifyLoss(b, head);
+    if (head.style === 'v5') return emitV5Loss(b, head, opts);
+    return emitV8Loss(b, head, opts);
+  });
+}
+
+/** Anchor points of an anchor-free head: one per grid cell of every level. */
+export function anchorCount(b: GraphBuilder, head: HeadInfo): number {
+  let a = 0;
+  for (const l of head.levels) {
+    const s = b.shape(l);
+    a += s.length === 5 ? s[1] * s[2] * s[3] : s[2] * s[3];
+  }
+  return a;
+}
+
+function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
+  const B = b.batch;
+  const regMax = head.regMax;
+  const nc = head.nc;
+  const no = 4 * regMax + nc;
+  const A = anchorCount(b, head);
+  const views = head.levels.map((x) => b.reshape(x, [B, no, -1]));
+  const feats = b.cat(views, 2);
+  const [pd, ps] = b.split(feats, [4 * regMax, nc], 1);
+  const scores = b.contiguousCopy(b.permute(ps, [0, 2, 1]));
+  const distri = b.contiguousCopy(b.permute(pd, [0, 2, 1]));
+
+  // bbox_decode: softmax over the reg_max bins, then matmul with the bin indices (proj)
+  const bins = b.reshape(distri, [B, A, 4, regMax]);
+  const probs = b.softmax(bins, 3);
+  const proj = b.constant([regMax, 1], 'float32', 'proj');
+  const dist = b.reshape(b.matmul(probs, proj), [B, A, 4]);
+  const anchors = b.constant([A, 2], 'float32', 'anchor_points');
+  const [lt, rb] = b.chunk(dist, 2, -1);
+  const x1y1 = b.binary('sub', anchors, lt);
+  const x2y2 = b.binary('add', anchors, rb);
+  const boxes = b.cat([x1y1, x2y2], -1);
+
+  // assigner outputs (no grad): target_scores (B, A, nc), fg_mask (B, A)
+  const targetScores = b.constant([B, A, nc], 'float32', 'target_scores');
+  const fgMask = b.constant([B, A], 'bool', 'fg_mask');
+  b.reduce(b.bceWithLogits(scores, targetScores));
+
+  const positives = Math.min(B * A, B * opts.objectsPerImage * ASSIGNER_TOPK);
+  if (positives > 0) {
+    const posBoxes = b.index(boxes, fgMask, positives);
+    const posDist = b.index(distri, fgMask, positives);
+    const dfl = dflSavedPerPositive(regMax);
+    b.lossTerms([posBoxes], positives * CIOU_SAVED_FLOATS_PER_POSITIVE, 0, 'bbox_iou(CIoU)');
+    b.lossTerms([posDist], positives * dfl.floats, positives * dfl.int64s, 'DFL');
+  }
+
+  if (head.task === 'segment' && head.proto !== undefined && head.maskCoefficients !== undefined && positives > 0) {
+    emitMaskLoss(b, head, fgMask, positives);
+  }
+}
+
+/** v8SegmentationLoss.single_mask_loss: per image, coefficients of its positive anchors @ that image's
+ *  prototypes, BCE against the ground-truth masks at prototype resolution, then a crop to the box. */
+function emitMaskLoss(b: GraphBuilder, head: HeadInfo, fgMask: number, positives: number): void {
+  const B = b.batch;
+  const [, nm, mh, mw] = b.shape(head.proto!);
+  const mc = b.contiguousCopy(b.permute(head.maskCoefficients!, [0, 2, 1]));
+  const coeff = b.index(mc, fgMask, positives);
+  const protoFlat = b.reshape(head.proto!, [B, nm, mh * mw]);
+  // proto[i] is a view: autograd keeps the whole prototype tensor once, whatever the image count
+  const proto0 = b.reshape(b.split(protoFlat, B > 1 ? [1, B - 1] : [1], 0)[0], [nm, mh * mw]);
+  const logits = b.matmul(coeff, proto0);
+  const gt = b.constant([positives, mh * mw], 'float32', 'gt_mask');
+  const loss = b.bceWithLogits(logits, gt);
+  const crop = b.constant([positives, mh * mw], 'bool', 'crop_mask');
+  b.reduce(b.binary('mul', loss, crop));
+}
+
+function emitV5Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
+  const B = b.batch;
+  // build_targets: each target is matched to up to 3 anchors x 3 cells (itself and 2 neighbours)
+  const targetsPerLevel = B * opts.objectsPerImage * head.anchorsPerCell * 3;
+  for (const level of head.levels) {
+    const s = b.shape(level); // (B, na, ny, nx, no)
+    const no = s[4];
+    const [, obj] = b.split(level, [4, 1, no - 5], 4).slice(0, 2);
+    const tobj = b.constant(s.slice(0, 4), 'float32', 'tobj');
+    b.reduce(b.bceWithLogits(obj, tobj));
+    if (targetsPerLevel > 0) {
+      const idx = b.constant([targetsPerLevel], 'int64', 'indices');
+      const picked = b.index(level, idx, targetsPerLevel);
+      // sigmoid/pow on xy, wh; CIoU; class BCE on (n, nc) logits against (n, nc) targets
+      b.lossTerms([picked], targetsPerLevel * (CIOU_SAVED_FLOATS_PER_POSITIVE + 8 + 2 * (no - 5)), 3 * targetsPerLevel, 'box/cls terms');
+    }
+  }
+}
+
+function emitClassifyLoss(b: GraphBuilder, head: HeadInfo): void {
+  const logits = head.levels[0];
+  b.softmax(logits, 1, true);
+  b.constant([b.batch], 'int64', 'labels');
+}
