@@ -1,16 +1,186 @@
 // The estimator's single entry point: model spec + options in, AnalysisResult out.
-// Used by the CLI, the worker and tests. Implemented by the lead (memory model integration).
+// Used by the CLI, the worker and tests.
 
+import { GraphBuilder } from './graph/builder';
+import type { TrainGraph } from './graph/types';
+import { emitLoss } from './loss/emit';
+import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, NOMINAL_BATCH, VALIDATION_BATCH_FACTOR } from './memory/constants';
+import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
+import { openModel, type ModelSource } from './model-source';
 import type { AnalyzeOptions } from './options';
-import type { AnalysisResult } from './result';
+import { buildLayerRows, groupTotals } from './report/layers';
+import type { AnalysisResult, CurvePoint, Estimate, TimelinePoint } from './result';
+import { ampSupported } from './gpu/presets';
 
 export interface AnalyzeContext {
   /** Aborts long work (the worker passes cancellation through). */
   signal?: AbortSignal;
+  /** A model source already opened (the worker caches them). */
+  source?: ModelSource;
+}
+
+export class AnalyzeError extends Error {}
+
+/** Resolves Ultralytics' optimizer=auto: iterations = ceil(N / max(batch, 64)) * epochs > 10,000 -> SGD, else AdamW. */
+export function resolveOptimizer(opts: AnalyzeOptions, batch: number): { optimizer: Optimizer; note: string | null } {
+  const choice = opts.optimizer ?? 'auto';
+  if (choice !== 'auto') return { optimizer: choice, note: null };
+  if (opts.datasetImages && opts.epochs) {
+    const iterations = Math.ceil(opts.datasetImages / Math.max(batch, NOMINAL_BATCH)) * opts.epochs;
+    const optimizer = iterations > AUTO_OPTIMIZER_ITERATIONS ? 'sgd' : 'adamw';
+    return { optimizer, note: `optimizer=auto resolved to ${optimizer.toUpperCase()}: ${iterations.toLocaleString('en-US')} iterations (${opts.datasetImages} images, ${opts.epochs} epochs)` };
+  }
+  return { optimizer: 'adamw', note: 'optimizer=auto: dataset size and epochs unknown, assumed AdamW (2 state tensors per parameter, the larger of the two choices)' };
+}
+
+interface Evaluated {
+  batch: number;
+  step: StepEstimate;
+  graph: TrainGraph;
+  validationDevice: number | null;
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AnalyzeError('cancelled');
 }
 
 export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {}): Promise<AnalysisResult> {
-  void options;
-  void ctx;
-  throw new Error('analyze(): the memory model is not wired yet');
+  const source = ctx.source ?? (await openModel(options.model));
+  const imgsz = options.imgsz ?? source.defaultImgsz ?? 640;
+  const batches = options.batch && options.batch.length ? options.batch : [16];
+  const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
+  const margin = options.margin ?? DEFAULT_MARGIN;
+  const gpu = options.gpu ?? null;
+  const objects = options.objectsPerImage ?? DEFAULT_OBJECTS_PER_IMAGE;
+  const assumptions: string[] = [];
+  let amp = options.amp ?? true;
+  if (amp && gpu && !ampSupported(gpu.name)) {
+    amp = false;
+    assumptions.push(`AMP disabled: Ultralytics' check_amp turns it off on ${gpu.name}`);
+  }
+  if (options.objectsPerImage === undefined) assumptions.push(`${objects} boxes per image assumed for the label assigner (set objects per image or point at the dataset)`);
+  const precision = amp ? 'amp' : 'fp32';
+  const usable = gpu ? gpu.totalBytes * (1 - margin) : null;
+
+  const cache = new Map<number, Evaluated>();
+  const evaluate = (batch: number): Evaluated => {
+    const hit = cache.get(batch);
+    if (hit) return hit;
+    throwIfAborted(ctx.signal);
+    const perGpu = Math.max(1, Math.floor(batch / gpus));
+    const { optimizer } = resolveOptimizer(options, batch);
+    const graph = withLoss(source.build(perGpu, imgsz, options.pruneRatio ?? 0), objects);
+    const valGraph = source.build(perGpu * VALIDATION_BATCH_FACTOR, imgsz, options.pruneRatio ?? 0);
+    const step = estimateStep(graph, { precision, optimizer, objectsPerImage: objects, batchPerGpu: perGpu, gpus }, valGraph);
+    const validationDevice = step.validationReserved === null ? null : step.validationReserved + step.bytes.cudaContext;
+    const e = { batch, step, graph, validationDevice };
+    cache.set(batch, e);
+    return e;
+  };
+  const fits = (e: Evaluated) => (usable === null ? null : e.step.bytes.device <= usable && (e.validationDevice ?? 0) <= usable);
+
+  const estimates: Estimate[] = [];
+  for (const batch of batches) {
+    const e = evaluate(batch);
+    const ok = fits(e);
+    const trainOk = usable === null ? null : e.step.bytes.device <= usable;
+    const resolved = resolveOptimizer(options, batch);
+    if (resolved.note && !assumptions.includes(resolved.note)) assumptions.push(resolved.note);
+    estimates.push({
+      batch,
+      batchPerGpu: Math.max(1, Math.floor(batch / gpus)),
+      imgsz,
+      amp,
+      optimizer: resolved.optimizer,
+      bytes: e.step.bytes,
+      validationDevice: e.validationDevice,
+      fits: ok,
+      limitedBy: ok === false ? (trainOk ? 'validation' : 'train') : null,
+    });
+  }
+
+  const maxBatch = usable === null ? null : findMaxBatch(evaluate, fits, gpus);
+  const curveTop = options.curveMax ?? Math.max(64, 2 * (maxBatch ?? 32));
+  const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
+    const e = evaluate(b);
+    return { batch: b, allocated: e.step.bytes.allocated, reserved: e.step.bytes.reserved, device: e.step.bytes.device, fits: fits(e) };
+  });
+
+  const first = evaluate(batches[0]);
+  const layers = buildLayerRows(first.graph, first.step.saved);
+  const timeline = buildTimeline(first.step);
+  const model = {
+    name: source.name,
+    source: source.source,
+    format: source.format,
+    task: first.graph.task,
+    params: source.paramCount(first.graph),
+    trainableParams: first.graph.ops.reduce((a, o) => a + o.trainableParams, 0),
+    buffers: first.graph.ops.reduce((a, o) => a + o.buffers, 0),
+    gflops: gflopsPerImage(first.graph),
+    layers: layers.length,
+    groups: groupTotals(layers),
+    notes: [...first.graph.notes],
+  };
+  return { model, gpu, estimates, maxBatch, margin, layers, curve, timeline, assumptions };
+}
+
+function withLoss(graph: TrainGraph, objectsPerImage: number): TrainGraph {
+  if (!graph.head) return graph;
+  const b = GraphBuilder.from(graph);
+  emitLoss(b, graph.head, { objectsPerImage });
+  return b.finish();
+}
+
+/** Forward GFLOPs of one image (model layers only, the loss excluded). */
+function gflopsPerImage(graph: TrainGraph): number {
+  let f = 0;
+  for (const op of graph.ops) if (op.module.group !== 'loss' && !op.inferenceOnly) f += op.flops;
+  return Math.round((f / graph.batch / 1e9) * 1000) / 1000;
+}
+
+/** Largest batch that fits: doubling until one does not fit, then bisection, all exact evaluations.
+ *  Under DDP the global batch moves in steps of the GPU count. */
+function findMaxBatch(evaluate: (b: number) => Evaluated, fits: (e: Evaluated) => boolean | null, gpus: number): number {
+  const step = gpus;
+  if (!fits(evaluate(step))) return 0;
+  let lo = step;
+  let hi = 0;
+  for (let b = 2 * step; b <= 4096 * step; b *= 2) {
+    if (fits(evaluate(b))) lo = b;
+    else {
+      hi = b;
+      break;
+    }
+  }
+  if (!hi) return lo;
+  while (hi - lo > step) {
+    const mid = lo + Math.floor((hi - lo) / 2 / step) * step;
+    if (fits(evaluate(mid))) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function curveBatches(top: number, gpus: number): number[] {
+  const out = new Set<number>();
+  for (let b = 1; b <= top; b *= 2) {
+    out.add(b * gpus);
+    const mid = Math.round(b * 1.5) * gpus;
+    if (b >= 2 && mid <= top * gpus) out.add(mid);
+  }
+  out.add(top * gpus);
+  return [...out].sort((a, b) => a - b);
+}
+
+function buildTimeline(step: StepEstimate): TimelinePoint[] {
+  const marks = step.replay.marks;
+  const stride = Math.max(1, Math.ceil(marks.length / 400));
+  const out: TimelinePoint[] = [];
+  marks.forEach((m, i) => {
+    if (i % stride === 0 || i === marks.length - 1 || m.phase === 'optimizer' || m.op === null) {
+      out.push({ phase: m.phase, label: m.label, layer: m.op, liveBytes: m.live });
+    }
+  });
+  return out;
 }

@@ -400,6 +400,22 @@ export class GraphBuilder {
     return r;
   }
 
+  /** Continues a finished graph (to append the loss). Views are taken as non-contiguous, which only
+   *  makes a later reshape of them a copy, the conservative choice. */
+  static from(graph: TrainGraph): GraphBuilder {
+    const b = new GraphBuilder(graph.name, graph.source, graph.task, graph.batch, graph.imgsz, graph.channels);
+    for (const t of graph.tensors) {
+      b.tensors.push({ ...t, shape: [...t.shape] });
+      b.contiguous.push(t.storage === t.id);
+    }
+    for (const op of graph.ops) b.ops.push(op);
+    b.input = graph.input;
+    b.head = graph.head;
+    b.backboneEnd = graph.backboneEnd;
+    b.notes.push(...graph.notes);
+    return b;
+  }
+
   finish(): TrainGraph {
     if (this.input < 0) throw new GraphError('graph has no input');
     return {

@@ -1,0 +1,171 @@
+// yolo-mem: the estimator on the command line. `main(argv, io)` does nothing at import time.
+//
+//   yolo-mem estimate <model> [--imgsz N] [--batch N[,N...]] [--amp | --no-amp]
+//                             [--optimizer sgd|adam|adamw|auto] [--gpu-memory SIZE] [--gpus N] [--json]
+//                             [--margin F] [--objects-per-image N] [--prune R] [--layers]
+//
+// Exit codes: 0 ok, 1 the model could not be analysed (one-line reason on stderr), 2 bad usage.
+
+import { analyze } from '../core/analyze';
+import type { AnalyzeOptions, OptimizerChoice } from '../core/options';
+import type { AnalysisResult, GpuInfo } from '../core/result';
+import { parseMemorySize } from '../core/gpu/memory-size';
+import { detectGpu } from './gpu';
+import { formatReport } from './format';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ANALYSIS_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export const USAGE = `usage: yolo-mem estimate <model> [--imgsz N] [--batch N[,N...]] [--amp | --no-amp]
+                          [--optimizer sgd|adam|adamw|auto] [--gpu-memory SIZE] [--gpus N] [--json]
+                          [--margin F] [--objects-per-image N] [--prune R] [--layers]
+
+  <model>   a .onnx file, a model .yaml, or a built-in name (yolov8n, yolov8n.pt, yolo11s-seg, yolov5s, ...)
+  --gpu-memory SIZE   plan for a GPU of this size (e.g. 24GiB, 16GB, 12288MiB) instead of asking nvidia-smi
+
+exit codes: 0 ok, 1 the model could not be analysed, 2 bad usage`;
+
+class UsageError extends Error {}
+
+const OPTIMIZERS: OptimizerChoice[] = ['auto', 'sgd', 'adam', 'adamw'];
+
+function positiveInt(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive whole number, got ${v ?? 'nothing'}`);
+  return n;
+}
+
+export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: boolean; layers: boolean; gpuMemory: number | null } {
+  const [cmd, ...rest] = argv;
+  if (cmd !== 'estimate') throw new UsageError(cmd ? `unknown command '${cmd}'` : 'missing command');
+  let model: string | undefined;
+  const options: Partial<AnalyzeOptions> = {};
+  let json = false;
+  let layers = false;
+  let gpuMemory: number | null = null;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const next = () => inline ?? rest[++i];
+    switch (flag) {
+      case '--imgsz':
+        options.imgsz = positiveInt(flag, next());
+        if (options.imgsz % 32 !== 0) throw new UsageError(`--imgsz must be a multiple of 32 (the model's largest stride), got ${options.imgsz}`);
+        break;
+      case '--batch':
+        options.batch = String(next() ?? '').split(',').map((v) => positiveInt(flag, v));
+        break;
+      case '--amp':
+        options.amp = true;
+        break;
+      case '--no-amp':
+        options.amp = false;
+        break;
+      case '--optimizer': {
+        const v = String(next() ?? '').toLowerCase() as OptimizerChoice;
+        if (!OPTIMIZERS.includes(v)) throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}`);
+        options.optimizer = v;
+        break;
+      }
+      case '--gpu-memory': {
+        const v = next();
+        try {
+          gpuMemory = parseMemorySize(String(v ?? ''));
+        } catch (e) {
+          throw new UsageError(`--gpu-memory: ${(e as Error).message}`);
+        }
+        break;
+      }
+      case '--gpus':
+        options.gpus = positiveInt(flag, next());
+        break;
+      case '--margin': {
+        const v = Number(next());
+        if (!(v >= 0 && v < 1)) throw new UsageError('--margin must be a fraction in [0, 1), e.g. 0.1');
+        options.margin = v;
+        break;
+      }
+      case '--objects-per-image': {
+        const v = Number(next());
+        if (!Number.isInteger(v) || v < 0) throw new UsageError('--objects-per-image needs a whole number >= 0');
+        options.objectsPerImage = v;
+        break;
+      }
+      case '--prune': {
+        const v = Number(next());
+        if (!(v >= 0 && v <= 0.9)) throw new UsageError('--prune must be a ratio in [0, 0.9]');
+        options.pruneRatio = v;
+        break;
+      }
+      case '--json':
+        json = true;
+        break;
+      case '--layers':
+        layers = true;
+        break;
+      default:
+        if (flag.startsWith('-')) throw new UsageError(`unknown option ${flag}`);
+        if (model !== undefined) throw new UsageError(`unexpected argument '${flag}'`);
+        model = flag;
+    }
+  }
+  if (!model) throw new UsageError('missing <model>');
+  return { options: { ...options, model }, json, layers, gpuMemory };
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.stdout(USAGE + '\n');
+    return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`yolo-mem: ${e.message}\n${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  let result: AnalysisResult;
+  try {
+    let gpu: GpuInfo | null = null;
+    if (parsed.gpuMemory !== null) gpu = { name: `GPU with ${(parsed.gpuMemory / 2 ** 30).toFixed(1)} GiB`, totalBytes: parsed.gpuMemory, source: 'flag' };
+    else gpu = await detectGpu(io.env);
+    result = await analyze({ ...parsed.options, gpu });
+  } catch (e) {
+    io.stderr(`yolo-mem: ${oneLine(e)}\n`);
+    return EXIT_ANALYSIS_FAILED;
+  }
+  io.stdout(parsed.json ? JSON.stringify(result) + '\n' : formatReport(result, { allLayers: parsed.layers }));
+  return EXIT_OK;
+}
+
+function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split('\n')[0];
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    env: process.env,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`yolo-mem: internal error: ${oneLine(e)}\n`);
+      process.exitCode = EXIT_ANALYSIS_FAILED;
+    },
+  );
+}

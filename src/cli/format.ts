@@ -1,0 +1,91 @@
+// Human-readable CLI report: a per-module table grouped backbone / neck / head / loss, then the
+// memory summary for each batch asked. `--layers` prints every training op instead of modules.
+
+import { formatBytes, formatCount } from '../core/format';
+import type { AnalysisResult, LayerRow } from '../core/result';
+
+interface Row {
+  key: string;
+  type: string;
+  group: string;
+  shape: string;
+  params: number;
+  flops: number;
+  activation: number;
+}
+
+function moduleRows(layers: LayerRow[]): Row[] {
+  const rows = new Map<string, Row>();
+  for (const l of layers) {
+    if (l.inferenceOnly) continue;
+    const key = l.group === 'loss' ? 'loss' : l.module === null ? l.name : String(l.module);
+    const r = rows.get(key) ?? { key, type: l.group === 'loss' ? 'loss' : l.moduleType || l.type, group: l.group, shape: '', params: 0, flops: 0, activation: 0 };
+    r.params += l.params;
+    r.flops += l.flops;
+    r.activation += l.activationBytes;
+    if (l.group !== 'loss') r.shape = `[${l.outputShape.join(',')}]`;
+    rows.set(key, r);
+  }
+  return [...rows.values()];
+}
+
+function opRows(layers: LayerRow[]): Row[] {
+  return layers.map((l) => ({
+    key: String(l.index),
+    type: l.type + (l.inferenceOnly ? ' (inference only)' : ''),
+    group: l.group,
+    shape: `[${l.outputShape.join(',')}]`,
+    params: l.params,
+    flops: l.flops,
+    activation: l.activationBytes,
+  }));
+}
+
+export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): string {
+  const out: string[] = [];
+  const m = r.model;
+  out.push(`${m.name} (${m.format}${m.task ? `, ${m.task}` : ''}): ${formatCount(m.params)} parameters, ${m.gflops.toFixed(1)} GFLOPs per image at ${r.estimates[0]?.imgsz ?? '?'}`);
+  const first = r.estimates[0];
+  out.push(`per-${opts.allLayers ? 'op' : 'module'} memory at batch ${first.batchPerGpu}, ${first.amp ? 'AMP' : 'fp32'} (activations = tensors saved for backward)`);
+  const rows = opts.allLayers ? opRows(r.layers) : moduleRows(r.layers);
+  const header = `  ${'#'.padStart(5)}  ${'module'.padEnd(22)} ${'output'.padEnd(20)} ${'params'.padStart(9)} ${'GFLOPs'.padStart(7)} ${'activations'.padStart(12)}`;
+  let group = '';
+  for (const row of rows) {
+    if (row.group !== group) {
+      group = row.group;
+      out.push(`\n${group}`);
+      out.push(header);
+    }
+    out.push(
+      `  ${row.key.padStart(5)}  ${row.type.slice(0, 22).padEnd(22)} ${row.shape.slice(0, 20).padEnd(20)} ${formatCount(row.params).padStart(9)} ${(row.flops / 1e9).toFixed(2).padStart(7)} ${formatBytes(row.activation).padStart(12)}`,
+    );
+  }
+  out.push('');
+  const gpu = r.gpu ? `${r.gpu.name}, ${formatBytes(r.gpu.totalBytes)} (${r.gpu.source})` : 'unknown (no nvidia-smi; use --gpu-memory to plan for one)';
+  out.push(`GPU: ${gpu}`);
+  for (const e of r.estimates) {
+    const b = e.bytes;
+    const verdict = e.fits === null ? '' : e.fits ? '  fits' : `  DOES NOT FIT (${e.limitedBy})`;
+    out.push(`\nbatch ${e.batch}${e.batch !== e.batchPerGpu ? ` (${e.batchPerGpu} per GPU)` : ''}, imgsz ${e.imgsz}, ${e.amp ? 'AMP' : 'fp32'}, ${e.optimizer}:${verdict}`);
+    const parts: [string, number][] = [
+      ['weights + buffers', b.weights],
+      ['gradients', b.gradients],
+      ['optimizer state', b.optimizerState],
+      ['EMA copy', b.ema],
+      ['activations', b.activations],
+      ['loss + assigner', b.lossAndAssigner],
+      ['workspaces', b.workspace],
+      ['allocated (peak)', b.allocated],
+      ['allocator overhead', b.allocatorOverhead],
+      ['reserved (GPU_mem)', b.reserved],
+      ['CUDA context', b.cudaContext],
+      ['device (nvidia-smi)', b.device],
+    ];
+    for (const [k, v] of parts) out.push(`  ${k.padEnd(22)} ${formatBytes(v).padStart(11)}`);
+    if (e.validationDevice !== null) out.push(`  ${'validation (2x batch)'.padEnd(22)} ${formatBytes(e.validationDevice).padStart(11)}`);
+  }
+  if (r.maxBatch !== null) out.push(`\nlargest batch that fits with a ${(r.margin * 100).toFixed(0)}% margin: ${r.maxBatch}`);
+  for (const a of r.assumptions) out.push(`note: ${a}`);
+  for (const n of m.notes) out.push(`note: ${n}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,33 @@
+// Named constants of the memory model, each with where its value comes from (docs/memory-model.md).
+
+/** bytes per (image x ground-truth box x anchor) cell alive at the TaskAlignedAssigner's peak.
+ *  Counted from ultralytics/utils/tal.py (8.3.x): select_candidates_in_gts' (b*n, anchors, 4) deltas
+ *  plus two (b*n, anchors, 2) temporaries, then get_box_metrics' overlaps, bbox_scores, the gathered
+ *  scores, two pow temporaries and align_metric (fp32) with two bool masks: ~9 fp32 values per cell.
+ *  Consistent with PR #25240's 1.52 GB at batch 16, 300 boxes/image, 8,400 anchors (37.7 B/cell). */
+export const ASSIGNER_BYTES_PER_CELL = 36;
+
+/** Default boxes per image when the dataset is unknown: COCO averages 7.3 objects per image
+ *  (860k boxes / 118k images); the fixtures' ground truth uses 8. */
+export const DEFAULT_OBJECTS_PER_IMAGE = 8;
+
+/** cuBLAS workspace: Ultralytics' init_seeds(deterministic=True) sets CUBLAS_WORKSPACE_CONFIG=":4096:8",
+ *  8 buffers of 4096 KiB per handle, allocated through the caching allocator on first use. */
+export const CUBLAS_WORKSPACE_BYTES = 8 * 4096 * 1024;
+
+/** CUDA context + kernels with lazy module loading (PyTorch >= 1.13, CUDA >= 11.7): measured 256-426 MiB
+ *  on current drivers (pytorch#86509, #107667; InvokeAI#9413; unsloth-zoo#1053). Middle of the range. */
+export const CUDA_CONTEXT_BYTES = 320 * 2 ** 20;
+export const CUDA_CONTEXT_RANGE: [number, number] = [256 * 2 ** 20, 450 * 2 ** 20];
+
+/** Ultralytics' nominal batch size: gradients accumulate over round(64 / batch) steps. */
+export const NOMINAL_BATCH = 64;
+
+/** Validation runs at 2x the training batch (Ultralytics' build_dataloader for val). */
+export const VALIDATION_BATCH_FACTOR = 2;
+
+/** Default safety margin of VRAM kept free when deciding "fits". */
+export const DEFAULT_MARGIN = 0.1;
+
+/** Ultralytics' optimizer=auto: above this many iterations SGD, else AdamW. */
+export const AUTO_OPTIMIZER_ITERATIONS = 10_000;

@@ -1,0 +1,203 @@
+// Every byte of one Ultralytics training step on a CUDA device, for one training graph.
+//
+//   static     fp32 weights + buffers, EMA copy, optimizer state, the image batch, cuBLAS workspace,
+//              and gradients when accumulation keeps them between steps
+//   dynamic    the step's trace (memory/step.ts): saved activations, autocast copies, loss and
+//              assigner temporaries, activation gradients, parameter gradients, optimizer temporaries
+//   allocated  static + peak of the dynamic part, through the caching-allocator model (rounded blocks)
+//   reserved   segments the allocator model holds after two steps and a validation pass
+//   device     reserved + CUDA context (what nvidia-smi shows for the process)
+//
+// Each term is a function of the graph and the options; the constants are in constants.ts.
+
+import { DTYPE_BYTES, type TrainGraph } from '../graph/types';
+import { numel } from '../graph/builder';
+import type { MemoryBytes } from '../result';
+import { CachingAllocatorModel } from './allocator';
+import { ASSIGNER_BYTES_PER_CELL, CUBLAS_WORKSPACE_BYTES, CUDA_CONTEXT_BYTES, NOMINAL_BATCH } from './constants';
+import type { Precision } from './precision';
+import { replay, traceStep, type ReplayResult, type TraceEvent } from './step';
+import type { SavedSummary } from './saved';
+
+export type Optimizer = 'sgd' | 'adam' | 'adamw';
+
+export interface EstimateInputs {
+  precision: Precision;
+  optimizer: Optimizer;
+  objectsPerImage: number;
+  /** Training batch on this GPU (decides gradient accumulation). */
+  batchPerGpu: number;
+  /** DDP world size: > 1 adds DDP's gradient buckets. */
+  gpus: number;
+}
+
+export interface StepEstimate {
+  bytes: MemoryBytes;
+  /** Reserved after a validation pass at 2x batch (null when not modelled). */
+  validationReserved: number | null;
+  saved: SavedSummary;
+  replay: ReplayResult;
+  peakPhase: string;
+}
+
+/** Optimizer state per trainable parameter, in fp32 values: SGD momentum 1, Adam/AdamW exp_avg + exp_avg_sq 2. */
+export function optimizerSlots(opt: Optimizer): number {
+  return opt === 'sgd' ? 1 : 2;
+}
+
+/** Parameter and buffer tensors as the model holds them (one block per tensor for the allocator). */
+export function parameterTensors(graph: TrainGraph): { params: number[]; trainable: number[]; buffers: number[] } {
+  const params: number[] = [];
+  const trainable: number[] = [];
+  const buffers: number[] = [];
+  for (const op of graph.ops) {
+    if (op.params <= 0) continue;
+    if (op.kind === 'batchnorm') {
+      const c = Number(op.attrs.channels);
+      params.push(c * 4, c * 4);
+      trainable.push(c * 4, c * 4);
+      buffers.push(c * 4, c * 4, 8);
+    } else {
+      const w = Number(op.attrs.weight ?? op.params);
+      const rest = op.params - w;
+      params.push(w * 4);
+      if (rest > 0) params.push(rest * 4);
+      if (op.trainableParams > 0) {
+        trainable.push(w * 4);
+        if (rest > 0) trainable.push(rest * 4);
+      }
+    }
+  }
+  return { params, trainable, buffers };
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Ultralytics accumulates gradients to a nominal batch of 64: accumulate = max(round(64 / batch), 1). */
+export function accumulationSteps(batch: number): number {
+  return Math.max(Math.round(NOMINAL_BATCH / batch), 1);
+}
+
+/** Anchor points of the head's levels (8,400 at 640 for strides 8/16/32). */
+function anchorsOf(graph: TrainGraph): number {
+  if (!graph.head) return 0;
+  let a = 0;
+  for (const l of graph.head.levels) {
+    const s = graph.tensors[l].shape;
+    a += s.length === 5 ? s[1] * s[2] * s[3] : (s[2] ?? 1) * (s[3] ?? 1);
+  }
+  return a;
+}
+
+export function assignerBytes(graph: TrainGraph, objectsPerImage: number): number {
+  if (!graph.head || graph.head.style !== 'v8') return 0;
+  return graph.batch * objectsPerImage * anchorsOf(graph) * ASSIGNER_BYTES_PER_CELL;
+}
+
+/** cuDNN workspace requested around a convolution: up to the size of its output in the compute type
+ *  (implicit-precomputed GEMM and Winograd algorithms scale with the output; the deterministic
+ *  algorithms Ultralytics forces are among them). */
+function convWorkspace(graph: TrainGraph, dtypes: string[]): (op: number) => number {
+  return (i) => {
+    const out = graph.ops[i].outputs[0];
+    return numel(graph.tensors[out].shape) * DTYPE_BYTES[dtypes[out] as keyof typeof DTYPE_BYTES];
+  };
+}
+
+export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationGraph?: TrainGraph): StepEstimate {
+  const tensors = parameterTensors(graph);
+  const paramBytes = sum(tensors.params);
+  const bufferBytes = sum(tensors.buffers);
+  const trainableBytes = sum(tensors.trainable);
+  const slots = optimizerSlots(inp.optimizer);
+  const gradsPersist = accumulationSteps(inp.batchPerGpu) > 1;
+  const inputBytes = numel(graph.tensors[graph.input].shape) * 4;
+  const assigner = assignerBytes(graph, inp.objectsPerImage);
+
+  // first pass for dtypes (needed by the workspace rule), then the real trace
+  const probe = traceStep(graph, { precision: inp.precision, gradsPersist, assignerBytes: assigner, optimizerTempBytes: trainableBytes, convWorkspace: () => 0, training: true });
+  const ws = convWorkspace(graph, probe.saved.dtypes);
+  const trace = traceStep(graph, { precision: inp.precision, gradsPersist, assignerBytes: assigner, optimizerTempBytes: trainableBytes, convWorkspace: ws, training: true });
+
+  // ---- the caching allocator over: model load, two training steps, one validation pass ----
+  const alloc = new CachingAllocatorModel();
+  const handles = (sizes: number[]) => sizes.map((s) => alloc.malloc(s));
+  handles(tensors.params);
+  handles(tensors.buffers);
+  handles(tensors.params); // EMA copy (deepcopy of the model: params + buffers)
+  handles(tensors.buffers);
+  alloc.malloc(CUBLAS_WORKSPACE_BYTES);
+  let optimizerState: number[] = [];
+  let grads: number[] = [];
+  const pixels = numel(graph.tensors[graph.input].shape);
+  for (let step = 0; step < 2; step++) {
+    // preprocess_batch: uint8 batch to the device, .float(), / 255
+    const u8 = alloc.malloc(pixels);
+    const f1 = alloc.malloc(pixels * 4);
+    alloc.free(u8);
+    const image = alloc.malloc(pixels * 4);
+    alloc.free(f1);
+    if (gradsPersist && grads.length === 0) grads = handles(tensors.trainable);
+    runTrace(alloc, trace.events);
+    if (!gradsPersist) {
+      // backward created the parameter gradients (as pg:* events, already freed by runTrace's end);
+      // keep them alive across the optimizer step like the real step does
+      grads = handles(tensors.trainable);
+    }
+    if (optimizerState.length === 0) optimizerState = handles(tensors.trainable.flatMap((t) => Array(slots).fill(t)));
+    if (!gradsPersist) {
+      for (const g of grads) alloc.free(g);
+      grads = [];
+    }
+    alloc.free(image);
+  }
+  const trainReserved = alloc.reserved;
+  if (validationGraph) {
+    const val = traceStep(validationGraph, { precision: inp.precision, gradsPersist: false, assignerBytes: 0, optimizerTempBytes: 0, convWorkspace: () => 0, training: false });
+    const vpix = numel(validationGraph.tensors[validationGraph.input].shape);
+    const image = alloc.malloc(vpix * (inp.precision === 'amp' ? 2 : 4));
+    runTrace(alloc, val.events);
+    alloc.free(image);
+  }
+
+  // ---- the unrounded peak and its breakdown ----
+  const staticBytes = 2 * (paramBytes + bufferBytes) + slots * trainableBytes + inputBytes + CUBLAS_WORKSPACE_BYTES + (gradsPersist ? trainableBytes : 0);
+  const rp = replay(trace.events, staticBytes);
+  const at = rp.atPeak;
+  const allocated = Math.max(alloc.peakAllocated, rp.peak);
+  const reserved = Math.max(trainReserved, allocated);
+  const activations = trace.saved.activationBytes;
+  const lossAndAssigner = at.lossAndAssigner ?? 0;
+  const workspace = CUBLAS_WORKSPACE_BYTES + (at.workspace ?? 0);
+  const bytes: MemoryBytes = {
+    weights: paramBytes + bufferBytes,
+    gradients: trainableBytes,
+    optimizerState: slots * trainableBytes,
+    ema: paramBytes + bufferBytes,
+    activations,
+    lossAndAssigner,
+    workspace,
+    allocatorOverhead: reserved - allocated,
+    allocated,
+    reserved,
+    cudaContext: CUDA_CONTEXT_BYTES,
+    device: reserved + CUDA_CONTEXT_BYTES,
+  };
+  return { bytes, validationReserved: validationGraph ? Math.max(alloc.reserved, reserved) : null, saved: trace.saved, replay: rp, peakPhase: rp.peakPhase };
+}
+
+/** Replays trace events through the allocator model. */
+function runTrace(alloc: CachingAllocatorModel, events: TraceEvent[]): void {
+  const live = new Map<string, number>();
+  for (const e of events) {
+    if (e.kind === 'alloc') live.set(e.id, alloc.malloc(e.bytes));
+    else if (e.kind === 'free') {
+      const h = live.get(e.id);
+      if (h !== undefined) {
+        alloc.free(h);
+        live.delete(e.id);
+      }
+    }
+  }
+  for (const h of live.values()) alloc.free(h);
+}
