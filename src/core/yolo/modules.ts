@@ -1,0 +1,68 @@
+// Which module names each YAML format accepts, and how parse_model treats each one. One table, read
+// by the parser (to reject unknown names early) and by resolve.ts (to apply the scaling rules).
+
+/** How Ultralytics' / YOLOv5's parse_model builds a row's constructor arguments. */
+export type ParseRule =
+  /** base module: c1 = ch[f], c2 = args[0] scaled by width (unless it equals nc); args = [c1, c2, ...rest] */
+  | 'base'
+  /** base module that also takes the (depth-scaled) repeats as its third argument */
+  | 'repeat'
+  | 'concat'
+  | 'upsample'
+  /** Detect family: the list of input channels is appended to the args */
+  | 'head'
+  /** anything else: constructed from the YAML args as written; output channels = ch[f] */
+  | 'raw';
+
+/** Ultralytics (YOLOv5u / v8 / 11) module names, as written in YAMLs. */
+export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string, ParseRule>([
+  ['Conv', 'base'],
+  ['DWConv', 'base'],
+  ['Focus', 'base'],
+  ['Bottleneck', 'base'],
+  ['SPP', 'base'],
+  ['SPPF', 'base'],
+  ['Classify', 'base'],
+  ['C2f', 'repeat'],
+  ['C3', 'repeat'],
+  ['C3k2', 'repeat'],
+  ['C2PSA', 'repeat'],
+  ['C2fPSA', 'repeat'],
+  ['Concat', 'concat'],
+  ['nn.Upsample', 'upsample'],
+  ['Detect', 'head'],
+  ['Segment', 'head'],
+  ['Pose', 'head'],
+  ['OBB', 'head'],
+  ['C3k', 'raw'],
+  ['PSABlock', 'raw'],
+  ['Attention', 'raw'],
+  ['Proto', 'raw'],
+]);
+
+/** YOLOv5 v7.0 (models/yolo.py parse_model) module names. */
+export const V5_RULES: ReadonlyMap<string, ParseRule> = new Map<string, ParseRule>([
+  ['Conv', 'base'],
+  ['DWConv', 'base'],
+  ['Focus', 'base'],
+  ['Bottleneck', 'base'],
+  ['SPP', 'base'],
+  ['SPPF', 'base'],
+  ['C3', 'repeat'],
+  ['Concat', 'concat'],
+  ['nn.Upsample', 'upsample'],
+  ['Detect', 'head'],
+  ['Segment', 'head'],
+  ['Proto', 'raw'],
+]);
+
+export const KNOWN_MODULES: ReadonlySet<string> = new Set(ULTRALYTICS_RULES.keys());
+export const V5_MODULES: ReadonlySet<string> = new Set(V5_RULES.keys());
+
+/** Modules that end a model and define its loss. */
+export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify']);
+
+/** The class name Ultralytics records for a module ("nn.Upsample" is torch.nn.modules.upsampling.Upsample). */
+export function typeName(module: string): string {
+  return module.startsWith('nn.') ? module.slice(3) : module;
+}
