@@ -75,7 +75,19 @@ function checkSize(spec: ArchSpec, opts: BuildOptions): { batch: number; hw: [nu
 }
 
 /** Builds the training graph of a resolved model at one batch size and image size. */
-export function buildGraph(model: ResolvedModel, opts: BuildOptions, source = 'yaml'): TrainGraph {
+export function buildGraph(model: ResolvedModel, opts: BuildOptions, source = 'yaml', extend?: (b: GraphBuilder) => void): TrainGraph {
+  return buildGraphWithOutputs(model, opts, source, extend).graph;
+}
+
+/** Like buildGraph, plus the output tensor ids of every row (a head's: its per-level outputs), for
+ *  per-layer views and checks against a framework's layer-by-layer shapes. */
+export function buildGraphWithOutputs(
+  model: ResolvedModel,
+  opts: BuildOptions,
+  source = 'yaml',
+  /** Runs on the builder after the model, before finish(): where the caller appends the loss. */
+  extend?: (b: GraphBuilder) => void,
+): { graph: TrainGraph; outputs: number[][] } {
   const spec = model.spec;
   const { batch, hw, notes } = checkSize(spec, opts);
   const headLayer = model.layers[model.layers.length - 1];
@@ -108,7 +120,8 @@ export function buildGraph(model: ResolvedModel, opts: BuildOptions, source = 'y
       throw err;
     }
   }
-  return b.finish();
+  extend?.(b);
+  return { graph: b.finish(), outputs: outs };
 }
 
 function single(ts: number[], k: number): number {
