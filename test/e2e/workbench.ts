@@ -1,0 +1,164 @@
+// Small, reusable moves in the VS Code workbench for the e2e tests: open a file, wait for the
+// extension, run a palette command, hover a word, find a webview by its content. Each waits on
+// something visible in the DOM, never on a timer. Selectors follow /work/shared/E2E-RECIPE.md.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { repoRoot } from './harness';
+
+interface Manifest {
+  name: string;
+  publisher: string;
+  contributes?: {
+    commands?: { command: string; title: string; category?: string }[];
+    viewsContainers?: Record<string, { id: string; title: string }[]>;
+  };
+}
+
+/** The manifest is the one source of command titles and ids; tests read them from it. */
+export function manifest(): Manifest {
+  return JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+}
+
+export function extensionId(): string {
+  const m = manifest();
+  return `${m.publisher}.${m.name}`;
+}
+
+/** The palette label of a contributed command ("Category: Title"), found by its title. */
+export function commandLabel(title: RegExp): string {
+  const cmd = manifest().contributes?.commands?.find((c) => title.test(c.title));
+  if (!cmd) throw new Error(`package.json contributes no command whose title matches ${title}`);
+  return cmd.category ? `${cmd.category}: ${cmd.title}` : cmd.title;
+}
+
+/** Opens a workspace file through Quick Open and waits until its editor is focused. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab.active[aria-label^="${name}"]`).waitFor();
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/**
+ * Waits until the extension has activated, signalled by any status-bar item it creates in
+ * `activate()`: VS Code gives those items the DOM id "<extension id>.<item id>".
+ * Without this wait, hovers raced provider registration in 3 of 10 recipe trials.
+ */
+export async function waitForActivation(page: Page, timeoutMs = 60_000): Promise<Locator> {
+  const item = page.locator(`.part.statusbar [id^="${extensionId()}."]`).first();
+  await item.waitFor({ state: 'attached', timeout: timeoutMs });
+  return item;
+}
+
+/** Every status-bar entry of our extension, with its text. */
+export async function statusItems(page: Page): Promise<{ id: string; text: string }[]> {
+  return page.locator(`.part.statusbar [id^="${extensionId()}."]`).evaluateAll((els) =>
+    els.map((e) => ({ id: e.id, text: (e.textContent ?? '').trim() })),
+  );
+}
+
+/** Opens the command palette filtered by `label` and returns the matching rows' texts. */
+export async function paletteRows(page: Page, label: string): Promise<string[]> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${label}`);
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await rows.filter({ hasText: label }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
+  return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+}
+
+export async function closeQuickInput(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Runs a palette command by its exact label. */
+export async function runCommand(page: Page, label: string): Promise<void> {
+  const rows = await paletteRows(page, label);
+  if (!rows.some((r) => r.includes(label))) {
+    await closeQuickInput(page);
+    throw new Error(`command "${label}" is not in the palette (saw: ${rows.slice(0, 5).join(' | ') || 'nothing'})`);
+  }
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/**
+ * Hovers `word` in the first editor line that contains `lineText`. Monaco merges tokens of the
+ * same colour into one span, so the word is located with a DOM Range over its characters and
+ * the mouse moves there in steps (a jump straight onto it sometimes shows no hover).
+ */
+export async function hoverWord(page: Page, lineText: string, word: string): Promise<Locator> {
+  const box = await page.evaluate(
+    ([lineText, word]) => {
+      for (const line of Array.from(document.querySelectorAll('.editor-instance .view-line'))) {
+        // Monaco renders spaces as U+00A0.
+        const text = (line.textContent ?? '').replace(/\u00a0/g, ' ');
+        if (!text.includes(lineText)) continue;
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        let offset = 0;
+        const wordAt = text.indexOf(word, text.indexOf(lineText));
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const len = n.textContent!.length;
+          if (wordAt >= offset && wordAt < offset + len) {
+            const range = document.createRange();
+            const start = wordAt - offset;
+            range.setStart(n, start);
+            range.setEnd(n, Math.min(len, start + word.length));
+            const r = range.getBoundingClientRect();
+            return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          }
+          offset += len;
+        }
+      }
+      return null;
+    },
+    [lineText, word] as const,
+  );
+  if (!box) throw new Error(`"${word}" on a line containing "${lineText}" is not visible in the editor`);
+  await page.mouse.move(box.x - 40, box.y + 30);
+  await page.mouse.move(box.x, box.y, { steps: 8 });
+  const hover = page.locator('.monaco-hover-content').filter({ hasText: /\S/ }).last();
+  await hover.waitFor({ state: 'visible' });
+  return hover;
+}
+
+/**
+ * The inner document of the webview whose content matches `selector` (optionally with text).
+ * Webviews are two iframes deep (outer `iframe.webview.ready`, inner `#active-frame`); with more
+ * than one open, the right one is chosen by its content, never by position.
+ */
+export async function webviewFrame(page: Page, selector: string, opts: { hasText?: string | RegExp; timeoutMs?: number } = {}): Promise<FrameLocator> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  const outer = page.locator('iframe.webview.ready');
+  for (;;) {
+    const n = await outer.count();
+    for (let i = 0; i < n; i++) {
+      const inner = outer.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+      const hit = inner.locator(selector, opts.hasText ? { hasText: opts.hasText } : {});
+      if ((await hit.count().catch(() => 0)) > 0) return inner;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector}${opts.hasText ? ` with text ${opts.hasText}` : ''}`);
+    // Poll the DOM: webview frames appear and load asynchronously and Playwright cannot wait
+    // on "any of N frames" directly.
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Clicks an activity-bar container by the start of its title. */
+export async function openViewContainer(page: Page, title: string): Promise<void> {
+  const item = page.locator(`.part.activitybar .action-item a[aria-label^="${title}"]`).first();
+  await item.click();
+}
+
+/** Notification toasts currently shown, as text. */
+export async function notifications(page: Page): Promise<string[]> {
+  return page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+}
