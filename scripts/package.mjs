@@ -29,7 +29,7 @@ function fail(message) {
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) fail(`${[cmd, ...args].map((a) => relative(root, a) || a).join(' ')} exited with ${r.status}`);
+  if (r.status !== 0) fail(`${[cmd === process.execPath ? 'node' : cmd, ...args.map((a) => relative(root, a) || a)].join(' ')} exited with ${r.status}`);
 }
 
 function copyOnnxRuntime(platform, arch) {
@@ -41,7 +41,10 @@ function copyOnnxRuntime(platform, arch) {
     fail(`onnxruntime-node ${version} ships no binary for ${platform}/${arch}, so this target cannot be packaged`);
   }
   rmSync(dest, { recursive: true, force: true });
-  cpSync(join(src, 'onnxruntime-common'), join(dest, 'onnxruntime-common'), { recursive: true });
+  // onnxruntime-common: its manifest and built JS; lib/ is TypeScript source.
+  for (const part of ['package.json', 'README.md', 'dist']) {
+    cpSync(join(src, 'onnxruntime-common', part), join(dest, 'onnxruntime-common', part), { recursive: true });
+  }
   // The JS wrapper (dist/), its manifest and licence, and one platform's binaries; not the TS
   // sources, install scripts or the other platforms.
   for (const part of ['package.json', 'README.md', 'LICENSE', 'dist', binDir]) {
@@ -63,6 +66,10 @@ export function packageTarget(target) {
   run(process.execPath, [
     join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
     'package', '--no-dependencies', '--target', target, '--out', out,
+    // README links to docs/*.md, which ship in the package (see .vscodeignore); leaving the links
+    // relative keeps them working in VS Code's extension page instead of pointing at a guessed
+    // repository URL.
+    '--no-rewrite-relative-links',
   ]);
   const mb = statSync(out).size / 1024 / 1024;
   console.log(`${relative(root, out)}: ${mb.toFixed(1)} MB`);

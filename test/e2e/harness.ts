@@ -6,7 +6,7 @@
 // runs even when a step fails. /work/shared/E2E-RECIPE.md explains each flag.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -56,7 +56,11 @@ function fail(message: string): never {
   throw new Error(`e2e: ${message}`);
 }
 
-/** The .vsix under test: E2E_VSIX when the runner built it once, else packaged here. */
+/**
+ * The .vsix under test: E2E_VSIX when the runner (scripts/e2e/run.mjs) built it once; otherwise
+ * packaged here. Test files may run in parallel processes, and packaging rebuilds dist/, so a
+ * lock folder serialises it and a package finished while we waited for the lock is reused.
+ */
 export function resolveVsix(): string {
   const given = process.env.E2E_VSIX;
   if (given) {
@@ -64,10 +68,31 @@ export function resolveVsix(): string {
     return given;
   }
   const target = `${process.platform}-${process.arch}`;
-  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), target], { cwd: repoRoot, encoding: 'utf8' });
-  if (r.status !== 0) fail(`packaging failed:\n${r.stdout}${r.stderr}`);
-  const vsix = readdirSync(repoRoot).find((f) => f.endsWith(`-${target}-${pkgVersion()}.vsix`));
-  return vsix ? join(repoRoot, vsix) : fail('packaging printed no .vsix');
+  const vsix = join(repoRoot, `${pkgName()}-${target}-${pkgVersion()}.vsix`);
+  const lock = join(repoRoot, '.e2e-cache', 'package.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const asked = Date.now();
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - asked > 300_000) fail(`${lock} has been held for 5 minutes; remove it if no packaging is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200); // synchronous pause while another process packages
+    }
+  }
+  try {
+    if (existsSync(vsix) && statSync(vsix).mtimeMs >= asked) return vsix;
+    const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'package.mjs'), target], { cwd: repoRoot, encoding: 'utf8' });
+    if (r.status !== 0) fail(`packaging failed:\n${r.stdout}${r.stderr}`);
+    return existsSync(vsix) ? vsix : fail(`packaging did not produce ${vsix}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function pkgName(): string {
+  return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string }).name;
 }
 
 function pkgVersion(): string {
