@@ -110,7 +110,8 @@ export function c2f(e: Emitter, x: number, path: string, c1: number, c2: number,
 /** The C2f skeleton shared by C2f, C3k2 and C2fPSA, which differ only in their inner modules. */
 function c2fLike(e: Emitter, x: number, path: string, c1: number, c2: number, c: number, n: number, inner: (y: number, i: number) => number): number {
   const h = conv(e, x, `${path}.cv1`, c1, 2 * c, 1, 1);
-  const ys = e.b.inModule({ path }, () => e.b.chunk(h, 2, 1, `${path}.chunk`));
+  // a copy: the builder's array is the chunk op's own `outputs` list
+  const ys = [...e.b.inModule({ path }, () => e.b.chunk(h, 2, 1, `${path}.chunk`))];
   for (let i = 0; i < n; i++) ys.push(inner(ys[ys.length - 1], i));
   const cat = e.b.inModule({ path }, () => e.b.cat(ys, 1, `${path}.cat`));
   return conv(e, cat, `${path}.cv2`, (2 + n) * c, c2, 1);

@@ -52,7 +52,10 @@ export function parseArchYaml(text: string, fileName: string, opts: ParseOptions
   let data: unknown;
   try {
     const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-    if (doc.errors.length) fail(`invalid YAML: ${firstLine(doc.errors[0].message)}`);
+    if (doc.errors.length) {
+      const msg = firstLine(doc.errors[0].message);
+      fail(/call stack/i.test(msg) ? 'invalid YAML: nesting too deep' : `invalid YAML: ${msg}`);
+    }
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     if (e instanceof YoloArchError) throw e;
@@ -108,12 +111,12 @@ export function parseArchYaml(text: string, fileName: string, opts: ParseOptions
     kptShape = [k[0] as number, k[1] as number];
   }
 
-  let anchors: number[][] | undefined;
+  let anchors: number[][] | number | undefined;
   if (isV5) {
     const a = d.anchors;
     if (isInt(a) && a >= 1 && a <= 100) {
-      // `anchors: 3` = three anchors per level, placeholders to be learnt (YOLOv5 autoanchor)
-      anchors = [Array.from({ length: 2 * (a as number) }, (_, i) => i)];
+      // `anchors: 3` = three anchors per level, sizes left to YOLOv5's autoanchor
+      anchors = a as number;
     } else if (
       Array.isArray(a) &&
       a.length > 0 &&
@@ -160,7 +163,7 @@ export function parseArchYaml(text: string, fileName: string, opts: ParseOptions
   };
   if (actAlpha !== undefined) spec.actAlpha = actAlpha;
   if (kptShape) spec.kptShape = kptShape;
-  if (anchors) spec.anchors = anchors;
+  if (anchors !== undefined) spec.anchors = anchors;
   if (isInt(channels)) spec.channels = channels as number;
   if (notes.length) spec.notes = notes;
   return spec;

@@ -60,7 +60,7 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
   const layers: ResolvedLayer[] = [];
   const notes: string[] = [...(spec.notes ?? [])];
   let legacy = true;
-  const na = spec.anchors ? spec.anchors[0].length / 2 : 0;
+  const na = typeof spec.anchors === 'number' ? spec.anchors : spec.anchors ? spec.anchors[0].length / 2 : 0;
   const v5no = na * (spec.nc + 5);
   const last = spec.rows.length - 1;
 

@@ -32,8 +32,8 @@ export interface ArchSpec {
   maxChannels: number;
   /** Pose models: keypoints x dims, e.g. [17, 3]. */
   kptShape?: number[];
-  /** YOLOv5 anchors: one list of (w, h) pairs per level. */
-  anchors?: number[][];
+  /** YOLOv5 anchors: one list of (w, h) pairs per level, or anchors per level (`anchors: 3`). */
+  anchors?: number[][] | number;
   /** Conv's default activation (the YAML's `activation:` key); SiLU unless set. */
   act: ActKind;
   /** LeakyReLU slope when act is leaky_relu. */
