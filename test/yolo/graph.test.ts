@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrainGraph } from '../../src/core/graph/types';
-import { buildBuiltin, buildFromYamlText, buildGraph, prepareBuiltin } from '../../src/core/yolo/index';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBuiltin, buildFromYamlText, buildGraph, prepareBuiltin, prepareModel } from '../../src/core/yolo/index';
 import { totals } from './helpers';
 
 const opsOf = (g: TrainGraph, path: string) => g.ops.filter((o) => o.module.path === path || o.module.path.startsWith(`${path}.`));
@@ -173,5 +176,35 @@ head:
     const g = buildFromYamlText(y, 'attn.yaml', { batch: 1, imgsz: 64 });
     assert.equal(g.ops.filter((o) => o.kind === 'softmax').length, 3);
     assert.deepEqual(g.tensors[g.head!.levels[0]].shape, [1, 2]);
+  });
+
+  it('single-head attention: pe reads a view of qkv (PyTorch can view that reshape), several heads: a copy', () => {
+    const y = (heads: number) => `nc: 2\nbackbone:\n  - [-1, 1, Conv, [64, 3, 2]]\n  - [-1, 1, Attention, [64, ${heads}]]\nhead:\n  - [-1, 1, Classify, [nc]]\n`;
+    for (const [heads, shared] of [[1, true], [2, false]] as const) {
+      const g = buildFromYamlText(y(heads), 'a.yaml', { batch: 2, imgsz: 64 });
+      const qkv = g.ops.find((o) => o.name === 'model.1.qkv.bn')!.outputs[0];
+      const pe = g.ops.find((o) => o.name === 'model.1.pe.conv')!;
+      assert.deepEqual(g.tensors[pe.inputs[0]].shape, [2, 64, 32, 32]);
+      assert.equal(g.tensors[pe.inputs[0]].storage === qkv, shared, `${heads} head(s)`);
+    }
+  });
+});
+
+describe('prepareModel', () => {
+  it('takes a built-in name, a YAML path, or fails with one line', () => {
+    assert.equal(prepareModel('yolov8n.pt').source, 'builtin');
+    assert.equal(prepareModel('yolo11s-seg').model.spec.name, 'yolo11s-seg');
+    const dir = mkdtempSync(join(tmpdir(), 'yolo-'));
+    try {
+      const file = join(dir, 'yolov8n.yaml');
+      writeFileSync(file, 'nc: 5\nbackbone:\n  - [-1, 1, Conv, [16, 3, 2]]\nhead:\n  - [-1, 1, Classify, [nc]]\n');
+      const m = prepareModel(file, { nc: 7 });
+      assert.equal(m.source, 'yaml');
+      assert.equal(m.model.spec.nc, 7);
+      assert.throws(() => prepareModel(join(dir, 'missing.yaml')), (e: Error) => e.message === 'missing.yaml: file not found');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.throws(() => prepareModel('resnet50'), /'resnet50' is neither a model YAML nor a built-in model/);
   });
 });

@@ -80,6 +80,27 @@ describe('model YAML fixtures', { skip: skipNoFixtures }, () => {
     assert.equal(saved.get(null) ?? 0, 0);
   });
 
+  it('yolo11n: its layers account for the measured saved bytes as yolov8n\'s do (the rest is the loss)', () => {
+    const gt = groundTruth() as unknown as { training_memory: { model: string; imgsz: number; batch: number; precision: string; saved_activation_bytes: number }[]; per_layer: { layers: { index: number | 'loss'; saved_activation_bytes: number }[] } };
+    const files: Record<string, string> = { yolov8n: 'yolov8.yaml', yolo11n: 'yolo11.yaml' };
+    const rest = new Map<string, number>();
+    for (const row of gt.training_memory.filter((r) => r.precision === 'fp32')) {
+      const g = buildFromYamlText(readYamlFixture(files[row.model]), `${row.model}.yaml`, { batch: row.batch, imgsz: row.imgsz });
+      let layers = 0;
+      for (const v of savedActivationsByModule(g, 'fp32').values()) layers += v;
+      const r = row.saved_activation_bytes - layers;
+      const key = `${row.imgsz}/${row.batch}`;
+      const other = rest.get(key);
+      if (other === undefined) rest.set(key, r);
+      // both models feed the same 3-level, 144-channel Detect outputs to the same loss and targets;
+      // only the label assignment (which depends on the predictions) may differ slightly
+      else assert.ok(Math.abs(other - r) < 0.001 * row.saved_activation_bytes, `${key}: loss share ${other} vs ${r}`);
+      assert.ok(r > 0 && r < 0.05 * row.saved_activation_bytes, `${row.model} ${key}: rest ${r}`);
+    }
+    const loss = gt.per_layer.layers.find((l) => l.index === 'loss')!.saved_activation_bytes;
+    assert.equal(rest.get('640/1'), loss);
+  });
+
   it('yolov8n-seg: Segment head returns levels, mask coefficients and prototypes', () => {
     const g = buildFromYamlText(readYamlFixture('yolov8-seg.yaml'), 'yolov8n-seg.yaml', { batch: 2, imgsz: 320 });
     assert.equal(g.task, 'segment');

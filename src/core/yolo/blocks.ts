@@ -185,7 +185,11 @@ export function attention(e: Emitter, x: number, path: string, dim: number, numH
     const scores = e.b.matmul(e.b.permute(q, [0, 1, 3, 2], `${path}.transpose`), k, `${path}.qk`);
     const attn = e.b.softmax(e.b.scale(scores, 'mul', `${path}.scale`), 3, false, `${path}.softmax`);
     const out = e.b.matmul(v, e.b.permute(attn, [0, 1, 3, 2], `${path}.transpose`), `${path}.av`);
-    return { o: e.b.reshape(out, [B, dim, H, W], `${path}.view`), vr: e.b.reshape(v, [B, dim, H, W], `${path}.reshape`) };
+    // With one head, v is a channel slice of qkv that PyTorch's reshape can view (only the batch
+    // stride is irregular); the builder would copy a non-contiguous slice, so take the view directly.
+    const o = e.b.reshape(out, [B, dim, H, W], `${path}.view`);
+    const vr = numHeads === 1 ? e.b.split(qkv, [2 * keyDim, headDim], 1, `${path}.reshape`)[1] : e.b.reshape(v, [B, dim, H, W], `${path}.reshape`);
+    return { o, vr };
   });
   const pe = conv(e, vr, `${path}.pe`, dim, dim, 3, 1, null, dim, 1, false);
   const sum = e.b.inModule({ path }, () => e.b.binary('add', o, pe, 'add', `${path}.add`));
@@ -195,9 +199,9 @@ export function attention(e: Emitter, x: number, path: string, dim: number, numH
 /** PSABlock(c, attn_ratio, num_heads, shortcut): x + attn(x), then x + ffn(x) (Conv c->2c, Conv 2c->c no act). */
 export function psaBlock(e: Emitter, x: number, path: string, c: number, attnRatio = 0.5, numHeads = 4, shortcut = true): number {
   const a = attention(e, x, `${path}.attn`, c, numHeads, attnRatio);
-  const x1 = shortcut ? e.b.inModule({ path }, () => e.b.binary('add', x, a, 'add', `${path}.add`)) : a;
+  const x1 = shortcut ? e.b.inModule({ path }, () => e.b.binary('add', x, a, 'add', `${path}.attn_add`)) : a;
   const f = conv(e, conv(e, x1, `${path}.ffn.0`, c, 2 * c, 1), `${path}.ffn.1`, 2 * c, c, 1, 1, null, 1, 1, false);
-  return shortcut ? e.b.inModule({ path }, () => e.b.binary('add', x1, f, 'add', `${path}.add`)) : f;
+  return shortcut ? e.b.inModule({ path }, () => e.b.binary('add', x1, f, 'add', `${path}.ffn_add`)) : f;
 }
 
 /** Heads per PSA block: c // 64, as C2PSA/C2fPSA set it (pruned models keep at least one). */

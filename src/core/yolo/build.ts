@@ -2,7 +2,7 @@
 // file or a built-in name to a graph. The forward is Ultralytics' BaseModel._predict_once: each row
 // reads the previous row's output or the rows named in `from`, in order.
 
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { GraphBuilder, GraphError } from '../graph/builder';
 import type { TrainGraph } from '../graph/types';
 import { LayerError, bottleneck, c2f, c2fpsa, c2psa, c3, c3k, c3k2, conv, dwconv, focus, attention, psaBlock, proto, spp, sppf, type Emitter } from './blocks';
@@ -58,6 +58,17 @@ export function prepareYaml(text: string, fileName: string, pruneRatio = 0, nc?:
 export function prepareBuiltin(name: string, pruneRatio = 0, nc?: number): ResolvedModel | null {
   const spec = resolveBuiltin(name);
   return spec ? resolveArch(spec, pruneRatio, nc) : null;
+}
+
+/** A model argument as the CLI and the extension receive it: a model YAML path, or a built-in name
+ *  (with or without .pt/.yaml). A YAML file that exists wins over a built-in of the same name. */
+export function prepareModel(model: string, opts: { pruneRatio?: number; nc?: number } = {}): { model: ResolvedModel; source: 'yaml' | 'builtin' } {
+  const isYamlPath = /\.ya?ml$/i.test(model);
+  if (isYamlPath && existsSync(model)) return { model: prepareYaml(readYamlFile(model), model, opts.pruneRatio ?? 0, opts.nc), source: 'yaml' };
+  const builtin = prepareBuiltin(model, opts.pruneRatio ?? 0, opts.nc);
+  if (builtin) return { model: builtin, source: 'builtin' };
+  if (isYamlPath) return { model: prepareYaml(readYamlFile(model), model, opts.pruneRatio ?? 0, opts.nc), source: 'yaml' };
+  throw new YoloArchError(`'${model}' is neither a model YAML nor a built-in model (try yolov8n, yolo11s-seg, yolov5su, yolov5s, ...)`);
 }
 
 function checkSize(spec: ArchSpec, opts: BuildOptions): { batch: number; hw: [number, number]; notes: string[] } {
