@@ -94,7 +94,11 @@ export function rawBytes(dtype: OnnxDType, values: number[]): Uint8Array {
   values.forEach((v, i) => {
     if (dtype === 'float32') dv.setFloat32(i * 4, v, true);
     else if (dtype === 'float64') dv.setFloat64(i * 8, v, true);
-    else if (dtype === 'int64') dv.setBigInt64(i * 8, BigInt(v), true);
+    else if (dtype === 'int64') {
+      // JS cannot spell INT64_MAX/MIN; ±2^63 stand for them (Slice ends), clamped rather than wrapped.
+      const b = BigInt(v);
+      dv.setBigInt64(i * 8, b > 0x7fffffffffffffffn ? 0x7fffffffffffffffn : b < -0x8000000000000000n ? -0x8000000000000000n : b, true);
+    }
     else if (dtype === 'int32') dv.setInt32(i * 4, v, true);
     else dv.setUint8(i, v);
   });
