@@ -107,6 +107,15 @@ describe('one resolved model, several sizes', () => {
     assert.ok(totals(g640).matmulGflops / totals(g1).matmulGflops > 4);
   });
 
+  it('a resolved model survives JSON (worker messages, caches) and builds the same graph', () => {
+    for (const name of ['yolov5s', 'yolo11n-seg']) {
+      const m = prepareBuiltin(name)!;
+      const copy = JSON.parse(JSON.stringify(m));
+      assert.deepEqual(copy, m);
+      assert.deepEqual(buildGraph(copy, { batch: 2, imgsz: 320 }), buildGraph(m, { batch: 2, imgsz: 320 }));
+    }
+  });
+
   it('imgsz is rounded up to a multiple of 32, with a note; rectangular sizes work', () => {
     const g = buildBuiltin('yolov8n', { batch: 1, imgsz: 650 });
     assert.deepEqual(g.imgsz, [672, 672]);

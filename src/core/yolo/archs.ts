@@ -15,8 +15,8 @@ export interface Family {
   /** Suffix after the letter ("u" for YOLOv5u). */
   letterSuffix: string;
   format: 'scales' | 'v5';
-  /** [depth, width, max_channels] per letter (max_channels Infinity for YOLOv5 v7.0). */
-  scales: Record<Letter, [number, number, number]>;
+  /** [depth, width, max_channels] per letter (max_channels null for YOLOv5 v7.0: no cap). */
+  scales: Record<Letter, [number, number, number | null]>;
   /** Scales that differ for one variant (the classifiers keep 1024 channels at every size). */
   variantScales?: Partial<Record<Variant, Record<Letter, [number, number, number]>>>;
   variants: Partial<Record<Variant, { nc: number; kptShape?: [number, number]; backbone: ArchRow[]; head: ArchRow[] }>>;
@@ -185,11 +185,11 @@ export const YOLOV5_CLASSIC: Family = {
   letterSuffix: '',
   format: 'v5',
   scales: {
-    n: [0.33, 0.25, Infinity],
-    s: [0.33, 0.5, Infinity],
-    m: [0.67, 0.75, Infinity],
-    l: [1.0, 1.0, Infinity],
-    x: [1.33, 1.25, Infinity],
+    n: [0.33, 0.25, null],
+    s: [0.33, 0.5, null],
+    m: [0.67, 0.75, null],
+    l: [1.0, 1.0, null],
+    x: [1.33, 1.25, null],
   },
   // default COCO anchors (w, h pixel pairs) for P3/8, P4/16, P5/32
   anchors: [

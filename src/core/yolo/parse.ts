@@ -73,7 +73,7 @@ export function parseArchYaml(text: string, fileName: string, opts: ParseOptions
   const isV5 = d.anchors !== undefined;
   let depth = 1;
   let width = 1;
-  let maxChannels = Infinity;
+  let maxChannels: number | null = null;
   let scale = '';
   const notes: string[] = [];
   if (d.scales !== undefined && d.scales !== null) {

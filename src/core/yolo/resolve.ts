@@ -98,7 +98,7 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
     let out: ArgValue[];
 
     const scaleCh = (c: number): number =>
-      pruneChannels(isV5 ? makeDivisible(c * spec.width, 8) : makeDivisible(Math.min(c, spec.maxChannels) * spec.width, 8), pruneRatio);
+      pruneChannels(isV5 ? makeDivisible(c * spec.width, 8) : makeDivisible((spec.maxChannels === null ? c : Math.min(c, spec.maxChannels)) * spec.width, 8), pruneRatio);
 
     switch (rule) {
       case 'base':

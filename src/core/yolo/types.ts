@@ -28,8 +28,9 @@ export interface ArchSpec {
   scale: string;
   depth: number;
   width: number;
-  /** Channel cap before width scaling (Infinity when the YAML gives none). */
-  maxChannels: number;
+  /** Channel cap before width scaling; null when the YAML gives none (null, not Infinity, so the
+   *  spec survives JSON between processes). */
+  maxChannels: number | null;
   /** Pose models: keypoints x dims, e.g. [17, 3]. */
   kptShape?: number[];
   /** YOLOv5 anchors: one list of (w, h) pairs per level, or anchors per level (`anchors: 3`). */
