@@ -1,0 +1,162 @@
+// The analysis panel's host-side logic without `vscode`: state, the ready handshake, re-estimates
+// on control changes with stale replies dropped, errors kept beside the last good result, exports.
+// analysisPanel.ts binds it to a real WebviewPanel; tests drive it with fakes.
+
+import type { AnalyzeOptions } from '../../core/options';
+import type { AnalysisResult } from '../../core/result';
+import { parseWebviewMessage, type HostToPanelMessage, type PanelState } from '../../protocol/webview';
+import { applyPatch } from './applyPatch';
+import { CancelSource, type CancellationToken } from './cancel';
+import { exportText, suggestedFileName } from './exportText';
+
+export interface PanelControllerDeps {
+  post(msg: HostToPanelMessage): PromiseLike<boolean> | boolean;
+  estimate(options: AnalyzeOptions, token: CancellationToken): Promise<AnalysisResult>;
+  showLog(): void;
+  copyText(text: string): PromiseLike<void>;
+  /** Ask where to save and write the file; resolves to the path, or undefined when the user cancels. */
+  saveText(suggestedName: string, format: 'csv' | 'json', text: string): PromiseLike<string | undefined>;
+  log(line: string): void;
+}
+
+/** First line of an error's message, without the stack, capped: what the user reads. */
+export function readableError(e: unknown): string {
+  const raw = e instanceof Error ? e.message : typeof e === 'string' ? e : 'Unknown error';
+  const line = raw.split(/\r?\n/).find((l) => l.trim()) ?? 'Unknown error';
+  return line.length > 500 ? `${line.slice(0, 497)}…` : line;
+}
+
+function isCancellation(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'Canceled' || e.name === 'CancellationError' || /cancel/i.test(e.message));
+}
+
+export class PanelController {
+  private state: PanelState;
+  /** Highest `seq` the webview sent; its echo in `resultSeq` lets the webview drop late states. */
+  private webviewSeq = 0;
+  /** Every estimate (from the webview or the host) gets a ticket; only the newest may land. */
+  private ticket = 0;
+  private pending: CancelSource | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly deps: PanelControllerDeps,
+    options: AnalyzeOptions,
+    result: AnalysisResult | null = null,
+  ) {
+    this.state = { options, result, resultSeq: 0, busy: false, error: null };
+  }
+
+  get options(): AnalyzeOptions {
+    return this.state.options;
+  }
+
+  get snapshot(): PanelState {
+    return this.state;
+  }
+
+  /** Send the whole state (after `ready`, and when the panel becomes visible again). */
+  resend(): void {
+    if (this.disposed) return;
+    void Promise.resolve(this.deps.post({ type: 'panelState', state: this.state })).then(undefined, (e) => this.deps.log(`panel: post failed: ${readableError(e)}`));
+  }
+
+  /** New options from the host (the user ran the command again, the file changed). With a result,
+   *  show it; without, estimate. */
+  setOptions(options: AnalyzeOptions, result?: AnalysisResult): Promise<void> {
+    if (result) {
+      this.cancelPending();
+      this.ticket++;
+      this.state = { ...this.state, options, result, busy: false, error: null };
+      this.resend();
+      return Promise.resolve();
+    }
+    return this.reestimate(options);
+  }
+
+  /** Validate and act on a message from the webview. Invalid ones are logged and ignored. */
+  async handle(raw: unknown): Promise<void> {
+    const parsed = parseWebviewMessage(raw, 'panel');
+    if (!parsed.ok) {
+      this.deps.log(`panel: ignored message: ${parsed.error}`);
+      return;
+    }
+    const msg = parsed.value;
+    switch (msg.type) {
+      case 'ready':
+        this.resend();
+        return;
+      case 'showLog':
+        this.deps.showLog();
+        return;
+      case 'setOptions':
+        if (msg.seq <= this.webviewSeq) {
+          this.deps.log(`panel: ignored out-of-order setOptions ${msg.seq} (have ${this.webviewSeq})`);
+          return;
+        }
+        this.webviewSeq = msg.seq;
+        return this.reestimate(applyPatch(this.state.options, msg.patch));
+      case 'export':
+        return this.export(msg.format);
+    }
+  }
+
+  private cancelPending(): void {
+    this.pending?.cancel();
+    this.pending = null;
+  }
+
+  private async reestimate(options: AnalyzeOptions): Promise<void> {
+    this.cancelPending();
+    const ticket = ++this.ticket;
+    const source = new CancelSource();
+    this.pending = source;
+    this.state = { ...this.state, options, busy: true };
+    this.resend();
+    try {
+      const result = await this.deps.estimate(options, source.token);
+      if (ticket !== this.ticket || this.disposed) return; // a newer request owns the panel now
+      this.state = { ...this.state, result, resultSeq: this.webviewSeq, busy: false, error: null };
+    } catch (e) {
+      if (ticket !== this.ticket || this.disposed) return;
+      if (isCancellation(e) && source.token.isCancellationRequested) return;
+      this.deps.log(`panel: estimate failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      // Keep the last good result on screen; say what went wrong above it.
+      this.state = { ...this.state, resultSeq: this.webviewSeq, busy: false, error: { message: readableError(e), hasLog: true } };
+    } finally {
+      if (this.pending === source) this.pending = null;
+    }
+    this.resend();
+  }
+
+  private async export(format: 'markdown' | 'csv' | 'json'): Promise<void> {
+    const r = this.state.result;
+    if (!r) {
+      this.notice('error', 'Nothing to export yet: no estimate has finished.');
+      return;
+    }
+    try {
+      const text = exportText(format, r, this.state.options);
+      if (format === 'markdown') {
+        await this.deps.copyText(text);
+        this.notice('info', 'Copied the summary and layer table as Markdown.');
+        return;
+      }
+      const path = await this.deps.saveText(suggestedFileName(r, format), format, text);
+      if (path) this.notice('info', `Saved ${format.toUpperCase()} to ${path}`);
+    } catch (e) {
+      this.deps.log(`panel: export ${format} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.notice('error', `Export failed: ${readableError(e)}`);
+    }
+  }
+
+  private notice(level: 'info' | 'error', text: string): void {
+    if (this.disposed) return;
+    void Promise.resolve(this.deps.post({ type: 'notice', level, text })).then(undefined, () => undefined);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelPending();
+  }
+}

@@ -1,0 +1,115 @@
+// Memory vs batch size as an SVG string: `reserved` and `device` lines, the VRAM and safety-margin
+// lines, batches that do not fit drawn in the error colour, the current and the largest fitting
+// batch marked. Colours come from CSS classes (theme variables), never inline styles (CSP).
+
+import type { CurvePoint } from '../../src/core/result';
+import { escapeHtml, formatBytes } from '../shared/format';
+import { byteTicks, integerTicks, linear, px } from '../shared/scale';
+
+export interface CurveInput {
+  curve: readonly CurvePoint[];
+  vramBytes: number | null;
+  margin: number;
+  currentBatch: number;
+  maxBatch: number | null;
+}
+
+export interface CurveGeometry {
+  width: number;
+  height: number;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+export const CURVE_GEOMETRY: CurveGeometry = { width: 640, height: 260, left: 56, right: 16, top: 14, bottom: 34 };
+
+/** Points drawn: batch 1 up to 2 x max batch (or all points when the max is unknown). */
+export function visibleCurve(curve: readonly CurvePoint[], maxBatch: number | null, currentBatch: number): CurvePoint[] {
+  const sorted = [...curve].sort((a, b) => a.batch - b.batch);
+  if (maxBatch === null || maxBatch < 1) return sorted;
+  const limit = Math.max(2 * maxBatch, currentBatch);
+  return sorted.filter((p) => p.batch <= limit);
+}
+
+/** Path pieces split where `fits` changes, so a non-fitting stretch gets its own class. */
+function pieces(pts: readonly CurvePoint[], x: (v: number) => number, y: (v: number) => number, key: 'reserved' | 'device'): { d: string; bad: boolean }[] {
+  const out: { d: string; bad: boolean }[] = [];
+  for (let i = 1; i < pts.length; i++) {
+    const a = pts[i - 1]!;
+    const b = pts[i]!;
+    const bad = b.fits === false;
+    const seg = `M${px(x(a.batch))},${px(y(a[key]))}L${px(x(b.batch))},${px(y(b[key]))}`;
+    const last = out[out.length - 1];
+    if (last && last.bad === bad) last.d += `L${px(x(b.batch))},${px(y(b[key]))}`;
+    else out.push({ d: seg, bad });
+  }
+  return out;
+}
+
+export function renderCurveChart(input: CurveInput, g: CurveGeometry = CURVE_GEOMETRY): string {
+  const pts = visibleCurve(input.curve, input.maxBatch, input.currentBatch);
+  if (!pts.length) return `<p class="empty">No memory-vs-batch curve in this result.</p>`;
+  const usable = input.vramBytes !== null ? input.vramBytes * (1 - input.margin) : null;
+  const yMaxData = Math.max(...pts.map((p) => Math.max(p.device, p.reserved)), input.vramBytes ?? 0);
+  const yt = byteTicks(yMaxData * 1.04);
+  // The x axis starts at 0 so batch 1 sits just right of the axis, like the other ticks.
+  const xt = integerTicks(0, Math.max(...pts.map((p) => p.batch), input.currentBatch));
+  const x = linear(xt.min, xt.max, g.left, g.width - g.right);
+  const y = linear(0, yt.max, g.height - g.bottom, g.top);
+  const x0 = g.left;
+  const x1 = g.width - g.right;
+  const parts: string[] = [];
+  const title = 'Memory vs batch size';
+  const desc =
+    `Device and reserved memory for batch ${pts[0]!.batch} to ${pts[pts.length - 1]!.batch}.` +
+    (input.vramBytes !== null ? ` VRAM ${formatBytes(input.vramBytes)}, usable with margin ${formatBytes(usable)}.` : ' No GPU known.') +
+    (input.maxBatch !== null ? ` Largest batch that fits: ${input.maxBatch}.` : '');
+  parts.push(`<svg class="chart curve-chart" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-labelledby="curve-title curve-desc" preserveAspectRatio="xMidYMid meet">`);
+  parts.push(`<title id="curve-title">${title}</title><desc id="curve-desc">${escapeHtml(desc)}</desc>`);
+  // Grid and axes.
+  for (let i = 0; i < yt.values.length; i++) {
+    const yy = px(y(yt.values[i]!));
+    parts.push(`<line class="grid" x1="${x0}" x2="${x1}" y1="${yy}" y2="${yy}"></line>`);
+    parts.push(`<text class="tick" x="${x0 - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle">${yt.labels[i]}</text>`);
+  }
+  parts.push(`<text class="axis-label" transform="translate(12 ${px((g.top + g.height - g.bottom) / 2)}) rotate(-90)" text-anchor="middle">memory (${yt.unit})</text>`);
+  for (const v of xt.values) {
+    const xx = px(x(v));
+    parts.push(`<line class="tick-mark" x1="${xx}" x2="${xx}" y1="${g.height - g.bottom}" y2="${g.height - g.bottom + 4}"></line>`);
+    parts.push(`<text class="tick" x="${xx}" y="${g.height - g.bottom + 15}" text-anchor="middle">${v}</text>`);
+  }
+  parts.push(`<line class="axis" x1="${x0}" x2="${x1}" y1="${g.height - g.bottom}" y2="${g.height - g.bottom}"></line>`);
+  parts.push(`<text class="axis-label" x="${(x0 + x1) / 2}" y="${g.height - 3}" text-anchor="middle">batch size</text>`);
+  // VRAM and margin lines.
+  if (input.vramBytes !== null) {
+    const yv = px(y(input.vramBytes));
+    parts.push(`<line class="vram-line" x1="${x0}" x2="${x1}" y1="${yv}" y2="${yv}"></line>`);
+    parts.push(`<text class="line-label vram-label" x="${x1}" y="${Number(yv) - 4}" text-anchor="end">VRAM ${escapeHtml(formatBytes(input.vramBytes))}</text>`);
+    if (usable !== null && input.margin > 0) {
+      const ym = px(y(usable));
+      parts.push(`<line class="margin-line" x1="${x0}" x2="${x1}" y1="${ym}" y2="${ym}"></line>`);
+      parts.push(`<text class="line-label margin-label" x="${x1}" y="${Number(ym) + 12}" text-anchor="end">margin ${Math.round(input.margin * 100)} %: ${escapeHtml(formatBytes(usable))}</text>`);
+    }
+  }
+  // Markers for the current and the largest fitting batch.
+  const marker = (batch: number, cls: string, label: string, dy: number) => {
+    const xx = px(x(batch));
+    parts.push(`<line class="${cls}" x1="${xx}" x2="${xx}" y1="${g.top}" y2="${g.height - g.bottom}"></line>`);
+    parts.push(`<text class="marker-label ${cls}-label" x="${xx}" y="${g.top + dy}" text-anchor="${Number(xx) > (x0 + x1) / 2 ? 'end' : 'start'}" dx="${Number(xx) > (x0 + x1) / 2 ? -4 : 4}">${escapeHtml(label)}</text>`);
+  };
+  if (input.maxBatch !== null && input.maxBatch >= 1) marker(input.maxBatch, 'max-marker', `max ${input.maxBatch}`, 10);
+  marker(input.currentBatch, 'current-marker', `batch ${input.currentBatch}`, 24);
+  // Lines.
+  for (const key of ['reserved', 'device'] as const) {
+    for (const p of pieces(pts, x, y, key)) parts.push(`<path class="curve curve-${key}${p.bad ? ' oom' : ''}" d="${p.d}"></path>`);
+  }
+  // Points, with a tooltip each.
+  for (const p of pts) {
+    const tip = `batch ${p.batch}: device ${formatBytes(p.device)}, reserved ${formatBytes(p.reserved)}, allocated ${formatBytes(p.allocated)}${p.fits === false ? ' — does not fit' : p.fits ? ' — fits' : ''}`;
+    parts.push(`<circle class="pt${p.fits === false ? ' oom' : ''}" cx="${px(x(p.batch))}" cy="${px(y(p.device))}" r="2.5"><title>${escapeHtml(tip)}</title></circle>`);
+  }
+  parts.push(`</svg>`);
+  return parts.join('');
+}
