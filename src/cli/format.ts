@@ -21,7 +21,7 @@ function moduleRows(layers: LayerRow[]): Row[] {
     const key = l.group === 'loss' ? 'loss' : l.module === null ? l.name : String(l.module);
     const r = rows.get(key) ?? { key, type: l.group === 'loss' ? 'loss' : l.moduleType || l.type, group: l.group, shape: '', params: 0, flops: 0, activation: 0 };
     r.params += l.params;
-    r.flops += l.flops;
+    r.flops += l.flops / Math.max(1, l.outputShape[0] ?? 1);
     r.activation += l.activationBytes;
     if (l.group !== 'loss') r.shape = `[${l.outputShape.join(',')}]`;
     rows.set(key, r);
@@ -36,7 +36,7 @@ function opRows(layers: LayerRow[]): Row[] {
     group: l.group,
     shape: `[${l.outputShape.join(',')}]`,
     params: l.params,
-    flops: l.flops,
+    flops: l.flops / Math.max(1, l.outputShape[0] ?? 1),
     activation: l.activationBytes,
   }));
 }
@@ -47,8 +47,9 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
   out.push(`${m.name} (${m.format}${m.task ? `, ${m.task}` : ''}): ${formatCount(m.params)} parameters, ${m.gflops.toFixed(1)} GFLOPs per image at ${r.estimates[0]?.imgsz ?? '?'}`);
   const first = r.estimates[0];
   out.push(`per-${opts.allLayers ? 'op' : 'module'} memory at batch ${first.batchPerGpu}, ${first.amp ? 'AMP' : 'fp32'} (activations = tensors saved for backward)`);
-  const rows = opts.allLayers ? opRows(r.layers) : moduleRows(r.layers);
-  const header = `  ${'#'.padStart(5)}  ${'module'.padEnd(22)} ${'output'.padEnd(20)} ${'params'.padStart(9)} ${'GFLOPs'.padStart(7)} ${'activations'.padStart(12)}`;
+  const all = [...r.layers, ...r.lossLayers];
+  const rows = opts.allLayers ? opRows(all) : moduleRows(all);
+  const header = `  ${'#'.padStart(5)}  ${'module'.padEnd(22)} ${'output'.padEnd(20)} ${'params'.padStart(9)} ${'GFLOP/im'.padStart(8)} ${'activations'.padStart(12)}`;
   let group = '';
   for (const row of rows) {
     if (row.group !== group) {
@@ -57,7 +58,7 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
       out.push(header);
     }
     out.push(
-      `  ${row.key.padStart(5)}  ${row.type.slice(0, 22).padEnd(22)} ${row.shape.slice(0, 20).padEnd(20)} ${formatCount(row.params).padStart(9)} ${(row.flops / 1e9).toFixed(2).padStart(7)} ${formatBytes(row.activation).padStart(12)}`,
+      `  ${row.key.padStart(5)}  ${row.type.slice(0, 22).padEnd(22)} ${row.shape.slice(0, 20).padEnd(20)} ${formatCount(row.params).padStart(9)} ${(row.flops / 1e9).toFixed(2).padStart(8)} ${formatBytes(row.activation).padStart(12)}`,
     );
   }
   out.push('');

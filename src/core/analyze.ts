@@ -8,7 +8,7 @@ import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, N
 import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
 import { openModel, type ModelSource } from './model-source';
 import type { AnalyzeOptions } from './options';
-import { buildLayerRows, groupTotals } from './report/layers';
+import { groupTotals } from './report/layers';
 import type { AnalysisResult, CurvePoint, Estimate, TimelinePoint } from './result';
 import { ampSupported } from './gpu/presets';
 
@@ -107,7 +107,7 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
   });
 
   const first = evaluate(batches[0]);
-  const layers = buildLayerRows(first.graph, first.step.saved);
+  const { layers, lossLayers } = source.rows(first.graph, first.step.saved);
   const timeline = buildTimeline(first.step);
   const model = {
     name: source.name,
@@ -117,12 +117,12 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
     params: source.paramCount(first.graph),
     trainableParams: first.graph.ops.reduce((a, o) => a + o.trainableParams, 0),
     buffers: first.graph.ops.reduce((a, o) => a + o.buffers, 0),
-    gflops: gflopsPerImage(first.graph),
+    gflops: source.gflops(first.graph),
     layers: layers.length,
-    groups: groupTotals(layers),
+    groups: groupTotals([...layers, ...lossLayers]),
     notes: [...first.graph.notes],
   };
-  return { model, gpu, estimates, maxBatch, margin, layers, curve, timeline, assumptions };
+  return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, assumptions };
 }
 
 function withLoss(graph: TrainGraph, objectsPerImage: number): TrainGraph {
@@ -130,13 +130,6 @@ function withLoss(graph: TrainGraph, objectsPerImage: number): TrainGraph {
   const b = GraphBuilder.from(graph);
   emitLoss(b, graph.head, { objectsPerImage });
   return b.finish();
-}
-
-/** Forward GFLOPs of one image (model layers only, the loss excluded). */
-function gflopsPerImage(graph: TrainGraph): number {
-  let f = 0;
-  for (const op of graph.ops) if (op.module.group !== 'loss' && !op.inferenceOnly) f += op.flops;
-  return Math.round((f / graph.batch / 1e9) * 1000) / 1000;
 }
 
 /** Largest batch that fits: doubling until one does not fit, then bisection, all exact evaluations.

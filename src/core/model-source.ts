@@ -5,6 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { TrainGraph } from './graph/types';
+import type { SavedSummary } from './memory/saved';
+import { buildLayerRows, buildOnnxLayerRows } from './report/layers';
+import type { LayerRow } from './result';
+import type { ShapeResult } from './shape/types';
 import { readOnnxFile } from './onnx';
 import type { OnnxModel } from './onnx/types';
 import { convertOnnx } from './onnx-train/convert';
@@ -24,6 +28,10 @@ export interface ModelSource {
   build(batch: number, imgsz: number, pruneRatio: number): TrainGraph;
   /** Parameter count to report: the file's initializers for ONNX, the model's parameters otherwise. */
   paramCount(graph: TrainGraph): number;
+  /** Forward GFLOPs per image as the file describes the model (fused for ONNX). */
+  gflops(graph: TrainGraph): number;
+  /** The per-layer report for a graph this source built. */
+  rows(graph: TrainGraph, saved: SavedSummary): { layers: LayerRow[]; lossLayers: LayerRow[] };
   /** The ONNX model itself, for the per-node report. */
   onnx?: OnnxModel;
 }
@@ -63,6 +71,8 @@ function yamlSource(spec: ArchSpec, source: string, format: 'yaml' | 'builtin'):
     defaultImgsz: null,
     build: (batch, imgsz, pruneRatio) => buildGraph(resolve(pruneRatio), { batch, imgsz, pruneRatio }),
     paramCount: (g) => g.ops.reduce((a, o) => a + o.params, 0),
+    gflops: (g) => roundGflops(g.ops.reduce((a, o) => a + (o.module.group === 'loss' || o.inferenceOnly ? 0 : o.flops), 0) / g.batch),
+    rows: buildLayerRows,
   };
 }
 
@@ -72,6 +82,18 @@ function openOnnx(path: string): ModelSource {
   const staticH = typeof input?.shape?.[2] === 'number' ? (input.shape[2] as number) : null;
   const metaImgsz = model.ultralytics?.imgsz?.[0] ?? null;
   const initializerElements = model.graph.initializers.reduce((a, t) => a + t.elements, 0);
+  // shape inference is cheap but runs for every batch the estimator tries: keep the recent ones
+  const inferred = new Map<string, ShapeResult>();
+  const shapesAt = (batch: number, imgsz: number): ShapeResult => {
+    const key = `${batch}x${imgsz}`;
+    let r = inferred.get(key);
+    if (!r) {
+      r = inferShapes(model, { batch, height: imgsz, width: imgsz });
+      if (inferred.size > 32) inferred.delete(inferred.keys().next().value!);
+      inferred.set(key, r);
+    }
+    return r;
+  };
   return {
     name: basename(path).replace(/\.onnx$/i, ''),
     source: path,
@@ -79,17 +101,23 @@ function openOnnx(path: string): ModelSource {
     defaultImgsz: metaImgsz ?? staticH,
     onnx: model,
     build: (batch, imgsz, pruneRatio) => {
-      const inferred = inferShapes(model, { batch, height: imgsz, width: imgsz });
+      const inferred = shapesAt(batch, imgsz);
       return convertOnnx(model, {
         batch,
         imgsz: [imgsz, imgsz],
         pruneRatio,
         facts: {
           shape: (n) => inferred.tensors[n]?.shape ?? null,
-          value: (n) => inferred.tensors[n]?.value ?? null,
+          value: () => null,
         },
       });
     },
     paramCount: () => initializerElements,
+    gflops: (g) => roundGflops(shapesAt(g.batch, g.imgsz[0]).flopsTotal / g.batch),
+    rows: (g, saved) => buildOnnxLayerRows(shapesAt(g.batch, g.imgsz[0]), g, saved),
   };
+}
+
+function roundGflops(flops: number): number {
+  return Math.round((flops / 1e9) * 1000) / 1000;
 }

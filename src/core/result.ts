@@ -131,7 +131,10 @@ export interface AnalysisResult {
   maxBatch: number | null;
   /** Safety margin used (0.1 = 10 %). */
   margin: number;
+  /** One row per model layer: ONNX nodes for an .onnx file, training ops for a YAML or built-in. */
   layers: LayerRow[];
+  /** The loss's ops (group 'loss'): their saved tensors are part of `bytes.activations`. */
+  lossLayers: LayerRow[];
   /** Memory vs batch, for the chart. */
   curve: CurvePoint[];
   /** Live memory through one training step at the first estimate's batch. */

@@ -179,7 +179,7 @@ export class GraphBuilder {
   }
 
   /** Element-wise activation (SiLU, Sigmoid, ReLU, ...). */
-  act(kind: 'silu' | 'sigmoid' | 'relu' | 'leaky_relu' | 'hardswish' | 'hardsigmoid' | 'gelu' | 'tanh', x: number, source?: string, name?: string): number {
+  act(kind: 'silu' | 'sigmoid' | 'relu' | 'leaky_relu' | 'hardswish' | 'hardsigmoid' | 'gelu' | 'tanh' | 'pow', x: number, source?: string, name?: string): number {
     const out = this.newTensor([...this.shape(x)], this.tensors[x].dtype, this.grad(x));
     this.emit(kind, source ?? kind, [x], [out], { name });
     return out;

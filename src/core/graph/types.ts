@@ -55,6 +55,7 @@ export type OpKind =
   | 'hardsigmoid'
   | 'gelu'
   | 'tanh'
+  | 'pow' // x ** scalar, sqrt: saves its input
   | 'add'
   | 'sub'
   | 'mul'

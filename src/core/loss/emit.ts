@@ -77,6 +77,8 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
 
   // assigner outputs (no grad): target_scores (B, A, nc), fg_mask (B, A)
   const targetScores = b.constant([B, A, nc], 'float32', 'target_scores');
+  // the TaskAlignedAssigner runs here (no_grad): memory/step.ts allocates its transient peak at this op
+  b.ops[b.ops.length - 1].attrs.assigner = true;
   const fgMask = b.constant([B, A], 'bool', 'fg_mask');
   b.reduce(b.bceWithLogits(scores, targetScores));
 

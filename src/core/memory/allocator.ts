@@ -29,21 +29,53 @@ export function segmentSize(rounded: number): number {
 }
 
 interface Block {
-  segment: number;
-  offset: number;
   size: number;
   free: boolean;
   small: boolean;
+  prev: Block | null;
+  next: Block | null;
+}
+
+/** Free blocks of one pool, sorted by size, for best-fit lookup by binary search. */
+class FreeList {
+  private items: Block[] = [];
+
+  private lowerBound(size: number): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.items[mid].size < size) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  add(b: Block): void {
+    this.items.splice(this.lowerBound(b.size), 0, b);
+  }
+
+  remove(b: Block): void {
+    let i = this.lowerBound(b.size);
+    while (i < this.items.length && this.items[i] !== b) i++;
+    if (i < this.items.length) this.items.splice(i, 1);
+  }
+
+  /** Smallest free block of at least `size`, removed from the list. */
+  take(size: number): Block | null {
+    const i = this.lowerBound(size);
+    if (i >= this.items.length) return null;
+    return this.items.splice(i, 1)[0];
+  }
 }
 
 export class CachingAllocatorModel {
-  private blocks: Block[] = [];
+  private pools = { small: new FreeList(), large: new FreeList() };
   private live = new Map<number, Block>();
   private nextHandle = 1;
   reserved = 0;
   allocated = 0;
   peakAllocated = 0;
-  private segments = 0;
 
   /** Allocates `bytes`; returns a handle for `free`. Zero-byte tensors take no block. */
   malloc(bytes: number): number {
@@ -51,21 +83,20 @@ export class CachingAllocatorModel {
     if (bytes <= 0) return handle;
     const size = roundSize(bytes);
     const small = size <= K_SMALL_SIZE;
-    let best: Block | null = null;
-    for (const b of this.blocks) {
-      if (b.free && b.small === small && b.size >= size && (best === null || b.size < best.size)) best = b;
-    }
+    const pool = small ? this.pools.small : this.pools.large;
+    let best = pool.take(size);
     if (best === null) {
       const seg = segmentSize(size);
-      best = { segment: this.segments++, offset: 0, size: seg, free: true, small };
-      this.blocks.push(best);
+      best = { size: seg, free: true, small, prev: null, next: null };
       this.reserved += seg;
     }
     const remaining = best.size - size;
     if (small ? remaining >= K_MIN_BLOCK_SIZE : remaining > K_SMALL_SIZE) {
-      const rest: Block = { segment: best.segment, offset: best.offset + size, size: remaining, free: true, small };
+      const rest: Block = { size: remaining, free: true, small, prev: best, next: best.next };
+      if (best.next) best.next.prev = rest;
+      best.next = rest;
       best.size = size;
-      this.blocks.splice(this.blocks.indexOf(best) + 1, 0, rest);
+      pool.add(rest);
     }
     best.free = false;
     this.live.set(handle, best);
@@ -75,23 +106,28 @@ export class CachingAllocatorModel {
   }
 
   free(handle: number): void {
-    const b = this.live.get(handle);
+    let b = this.live.get(handle);
     if (!b) return;
     this.live.delete(handle);
     this.allocated -= b.size;
     b.free = true;
-    // merge with free neighbours of the same segment (blocks are kept in segment/offset order)
-    let i = this.blocks.indexOf(b);
-    const next = this.blocks[i + 1];
-    if (next && next.free && next.segment === b.segment) {
+    const pool = b.small ? this.pools.small : this.pools.large;
+    // merge with free neighbours of the same segment
+    const next = b.next;
+    if (next && next.free) {
+      pool.remove(next);
       b.size += next.size;
-      this.blocks.splice(i + 1, 1);
+      b.next = next.next;
+      if (next.next) next.next.prev = b;
     }
-    const prev = this.blocks[i - 1];
-    if (prev && prev.free && prev.segment === b.segment) {
+    const prev = b.prev;
+    if (prev && prev.free) {
+      pool.remove(prev);
       prev.size += b.size;
-      this.blocks.splice(i, 1);
-      i--;
+      prev.next = b.next;
+      if (b.next) b.next.prev = prev;
+      b = prev;
     }
+    pool.add(b);
   }
 }

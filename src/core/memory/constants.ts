@@ -7,6 +7,11 @@
  *  Consistent with PR #25240's 1.52 GB at batch 16, 300 boxes/image, 8,400 anchors (37.7 B/cell). */
 export const ASSIGNER_BYTES_PER_CELL = 36;
 
+/** bytes per (image x anchor x class) at the assigner's get_targets peak: an int64 (B, A, nc) zeros
+ *  tensor scattered with the labels, the repeated bool foreground mask, its `> 0` bool copy, and the
+ *  int64 torch.where result (ultralytics/utils/tal.py, get_targets): 8 + 1 + 1 + 8 bytes. */
+export const ASSIGNER_BYTES_PER_SCORE = 18;
+
 /** Default boxes per image when the dataset is unknown: COCO averages 7.3 objects per image
  *  (860k boxes / 118k images); the fixtures' ground truth uses 8. */
 export const DEFAULT_OBJECTS_PER_IMAGE = 8;

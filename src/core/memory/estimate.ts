@@ -14,8 +14,8 @@ import { DTYPE_BYTES, type TrainGraph } from '../graph/types';
 import { numel } from '../graph/builder';
 import type { MemoryBytes } from '../result';
 import { CachingAllocatorModel } from './allocator';
-import { ASSIGNER_BYTES_PER_CELL, CUBLAS_WORKSPACE_BYTES, CUDA_CONTEXT_BYTES, NOMINAL_BATCH } from './constants';
-import type { Precision } from './precision';
+import { ASSIGNER_BYTES_PER_CELL, ASSIGNER_BYTES_PER_SCORE, CUBLAS_WORKSPACE_BYTES, CUDA_CONTEXT_BYTES, NOMINAL_BATCH } from './constants';
+import { tensorDtypes, type Precision } from './precision';
 import { replay, traceStep, type ReplayResult, type TraceEvent } from './step';
 import type { SavedSummary } from './saved';
 
@@ -89,9 +89,15 @@ function anchorsOf(graph: TrainGraph): number {
   return a;
 }
 
-export function assignerBytes(graph: TrainGraph, objectsPerImage: number): number {
+/** The TaskAlignedAssigner's transient peak: its input scores (sigmoid of the class logits, in the
+ *  logits' type) stay alive while it first builds the (B, boxes, A) metrics, then the (B, A, nc) targets. */
+export function assignerBytes(graph: TrainGraph, objectsPerImage: number, scoreBytes: number): number {
   if (!graph.head || graph.head.style !== 'v8') return 0;
-  return graph.batch * objectsPerImage * anchorsOf(graph) * ASSIGNER_BYTES_PER_CELL;
+  const anchors = anchorsOf(graph);
+  const scores = graph.batch * anchors * graph.head.nc;
+  const metrics = graph.batch * objectsPerImage * anchors * ASSIGNER_BYTES_PER_CELL;
+  const targets = scores * ASSIGNER_BYTES_PER_SCORE;
+  return scores * scoreBytes + Math.max(metrics, targets);
 }
 
 /** cuDNN workspace requested around a convolution: up to the size of its output in the compute type
@@ -112,11 +118,9 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   const slots = optimizerSlots(inp.optimizer);
   const gradsPersist = accumulationSteps(inp.batchPerGpu) > 1;
   const inputBytes = numel(graph.tensors[graph.input].shape) * 4;
-  const assigner = assignerBytes(graph, inp.objectsPerImage);
+  const assigner = assignerBytes(graph, inp.objectsPerImage, inp.precision === 'amp' ? 2 : 4);
 
-  // first pass for dtypes (needed by the workspace rule), then the real trace
-  const probe = traceStep(graph, { precision: inp.precision, gradsPersist, assignerBytes: assigner, optimizerTempBytes: trainableBytes, convWorkspace: () => 0, training: true });
-  const ws = convWorkspace(graph, probe.saved.dtypes);
+  const ws = convWorkspace(graph, tensorDtypes(graph, inp.precision));
   const trace = traceStep(graph, { precision: inp.precision, gradsPersist, assignerBytes: assigner, optimizerTempBytes: trainableBytes, convWorkspace: ws, training: true });
 
   // ---- the caching allocator over: model load, two training steps, one validation pass ----

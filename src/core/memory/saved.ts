@@ -106,6 +106,7 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
     case 'hardswish':
     case 'hardsigmoid':
     case 'gelu':
+    case 'pow':
       return [existing(x, 'input')];
     case 'sigmoid':
     case 'relu':

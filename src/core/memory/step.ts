@@ -57,20 +57,28 @@ export function traceStep(graph: TrainGraph, opts: StepOptions): StepTrace {
   // last forward consumer of each storage
   const lastUse = new Map<number, number>();
   for (const op of ops) for (const i of op.inputs) lastUse.set(storageOf(i), op.index);
+  // the model's outputs (the head's level maps) are held by the caller until the loss returns
+  const lastLossOp = ops.filter((o) => o.module.group === 'loss').at(-1)?.index;
+  if (graph.head && lastLossOp !== undefined) for (const l of graph.head.levels) lastUse.set(storageOf(l), lastLossOp);
   // saved storages are freed in backward by their first saver (the last one backward reaches)
   const savedBy = new Map<number, number>();
+  const releasedBy = new Map<number, number[]>(); // op index -> storages its backward releases
   if (opts.training) {
-    for (const e of saved.perOp) for (const it of e.items) if (it.storage !== null && !savedBy.has(it.storage)) savedBy.set(it.storage, e.op);
+    for (const e of saved.perOp) {
+      for (const it of e.items) {
+        if (it.storage === null || savedBy.has(it.storage)) continue;
+        savedBy.set(it.storage, e.op);
+        releasedBy.set(e.op, [...(releasedBy.get(e.op) ?? []), it.storage]);
+      }
+    }
   }
   const alloc = (id: string, bytes: number, cat: TraceCategory) => events.push({ kind: 'alloc', id, bytes, cat });
   const free = (id: string) => events.push({ kind: 'free', id });
 
   // ---- forward + loss ----
-  let lossStarted = false;
   for (const op of ops) {
     if (op.kind === 'input') continue; // the batch exists before the step
-    if (!lossStarted && op.module.group === 'loss') {
-      lossStarted = true;
+    if (op.attrs.assigner === true) {
       events.push({ kind: 'mark', phase: 'loss', label: 'loss: label assignment', op: null });
       if (opts.assignerBytes > 0) {
         alloc('assigner', opts.assignerBytes, 'lossAndAssigner');
@@ -119,7 +127,7 @@ export function traceStep(graph: TrainGraph, opts: StepOptions): StepTrace {
     if (!paramGradsDone && op.trainableParams > 0) alloc(`pg:${op.index}`, op.trainableParams * 4, 'gradients');
     if (!isView) for (const o of op.outputs) if (gradAlive.delete(o)) free(`g:${o}`);
     for (const e of saved.perOp[op.index].items.entries()) if (e[1].storage === null) free(`saved:${op.index}:${e[0]}`);
-    for (const [storage, saver] of savedBy) if (saver === op.index) free(`t:${storage}`);
+    for (const storage of releasedBy.get(op.index) ?? []) free(`t:${storage}`);
     events.push({ kind: 'mark', phase: 'backward', label: op.name, op: op.index });
   }
   for (const g of gradAlive) free(`g:${g}`);

@@ -17,6 +17,7 @@
 import { GraphBuilder, GraphError } from '../graph/builder';
 import type { HeadInfo, Task, TrainGraph } from '../graph/types';
 import type { OnnxModel, OnnxNode } from '../onnx/types';
+import { ultralyticsModule } from '../shape/modules';
 
 /** What shape inference knows about a tensor name at the requested batch / image size. */
 export interface ShapeFacts {
@@ -32,15 +33,6 @@ export interface ConvertOptions {
   pruneRatio?: number;
 }
 
-/** Ultralytics/YOLOv5 node scopes: "/model.22/cv2.0/cv2.0.0/conv/Conv" -> module 22, path "model.22.cv2.0.cv2.0.0.conv". */
-export function moduleOfNode(name: string): { index: number | null; path: string } {
-  const m = /^\/?model\.(\d+)(\/.*)?$/.exec(name.replace(/^\/model\/model\./, '/model.'));
-  if (!m) return { index: null, path: '' };
-  const parts = name.split('/').filter(Boolean);
-  parts.pop(); // the op name
-  return { index: Number(m[1]), path: parts.join('.') };
-}
-
 const SHAPE_OPS = new Set(['Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Range', 'ConstantOfShape', 'Constant', 'Cast', 'Equal', 'Where', 'Expand', 'Floor', 'Ceil', 'ReduceProd', 'Size']);
 
 export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph {
@@ -53,7 +45,10 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
   g.nodes.forEach((n, i) => n.outputs.forEach((o) => producer.set(o, i)));
   const consumers = new Map<string, number[]>();
   g.nodes.forEach((n, i) => n.inputs.forEach((x) => consumers.set(x, [...(consumers.get(x) ?? []), i])));
-  const nodeModule = g.nodes.map((n) => moduleOfNode(n.name));
+  const nodeModule = g.nodes.map((n) => {
+    const m = ultralyticsModule(n.name);
+    return m ? { index: m.index as number | null, path: m.path } : { index: null as number | null, path: '' };
+  });
 
   // the image input: the first graph input that is not an initializer
   const imageInput = g.inputs.find((v) => !initNames.has(v.name));
@@ -200,6 +195,9 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
             return out(b.act('hardsigmoid', x!, 'HardSigmoid'));
           case 'Tanh':
             return out(b.act('tanh', x!, 'Tanh'));
+          case 'Pow':
+          case 'Sqrt':
+            return out(b.act('pow', x!, n.opType));
           case 'Add':
           case 'Sub':
           case 'Mul':
@@ -216,7 +214,8 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
           }
           case 'Split': {
             const axis = intAttr(n, 'axis', 0);
-            const sizes = intsAttr(n, 'split') ?? (n.inputs[1] ? value(n.inputs[1]) : null) ?? evenSplit(b.shape(x!)[norm(axis, b.shape(x!).length)], n.outputs.length);
+            const inferred = n.outputs.map((o) => opts.facts.shape(o)?.[norm(axis, b.shape(x!).length)] ?? null);
+            const sizes = intsAttr(n, 'split') ?? (n.inputs[1] ? value(n.inputs[1]) : null) ?? (inferred.every((v) => v !== null) ? (inferred as number[]) : null) ?? evenSplit(b.shape(x!)[norm(axis, b.shape(x!).length)], n.outputs.length);
             const total = b.shape(x!)[norm(axis, b.shape(x!).length)];
             return out(b.split(x!, rescaleSizes(sizes, total), axis));
           }
@@ -318,7 +317,7 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
   }
   b.head = headInfo(b, task, levelNodes.length ? levelNodes : v5Levels, extraNodes, g.nodes, tensorOf, meta);
   if (!b.head) b.notes.push('no YOLO head found: the loss is not modelled, only the layers');
-  const unsupported = b.ops.filter((o) => o.kind === 'unsupported').map((o) => o.source);
+  const unsupported = b.ops.filter((o) => o.kind === 'unsupported' && !o.inferenceOnly).map((o) => o.source);
   if (unsupported.length) b.notes.push(`unsupported ops (assumed to save their inputs): ${[...new Set(unsupported)].join(', ')}`);
   return b.finish();
 
