@@ -3,16 +3,25 @@
 import { analyze } from '../core/analyze';
 import { discoverGpus } from '../core/gpu/discover';
 import { openModel } from '../core/model-source';
+import { detectScriptLanguage, scanScriptAsync } from '../core/scripts';
 import { WorkerError } from '../protocol/worker';
 import type { CoreApi } from './handlers';
 
 export const coreApi: CoreApi = {
   analyze: (options, ctx) => analyze(options, ctx),
   openModel: (spec) => openModel(spec),
-  extractScript: () => {
-    throw new WorkerError('internal', 'script extraction is not wired into the worker yet');
+  extractScript: (params) => {
+    const language = detectScriptLanguage(params.fileName, params.languageId);
+    if (!language) throw new WorkerError('input', `${params.fileName}: not a Python, YAML, shell, Markdown or notebook file`, params.fileName);
+    // The build copies the grammar next to the bundle (dist/); from source it is found in node_modules.
+    return scanScriptAsync(params.text, language, wasmDir());
   },
   // Never throws: every nvidia-smi failure is a typed state. The worker's own environment is the
   // extension host's, so CUDA_VISIBLE_DEVICES applies as it would to a training run started there.
   queryGpus: (params, signal) => discoverGpus({ executable: params.executable, timeoutMs: params.timeoutMs, device: params.device, signal }),
 };
+
+function wasmDir(): string | undefined {
+  // Bundled: __dirname is dist/ (or dist/test-worker/ in tests, where the search walks up).
+  return typeof __dirname === 'string' && /[\\/]dist$/.test(__dirname) ? __dirname : undefined;
+}
