@@ -28,7 +28,8 @@ describe('worker requests', { timeout: 60_000 }, () => {
     assert.equal(s.batch?.value, 16);
     assert.equal(s.imgsz?.value, 640);
     assert.equal(s.model?.value, 'yolov8n.yaml');
-    assert.deepEqual(s.batch?.range, { start: { line: 3, character: 49 }, end: { line: 3, character: 51 } });
+    const col = text.split('\n')[3]!.indexOf('batch=16') + 'batch='.length;
+    assert.deepEqual(s.batch?.range, { start: { line: 3, character: col }, end: { line: 3, character: col + 2 } });
   });
 
   test('extractScript of a file type it cannot read is an input error', async () => {
