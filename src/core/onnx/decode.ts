@@ -56,19 +56,19 @@ export function decodeModel(ctx: DecodeContext): RawModel {
         m.modelVersion = r.varint();
         break;
       case key(7, WIRE_LEN):
-        r.path.push('graph');
+        r.push('graph');
         m.graph = decodeGraph(ctx);
-        r.path.pop();
+        r.pop(false);
         break;
       case key(8, WIRE_LEN):
-        r.path.push(`opset_import[${m.opsetImport.length}]`);
+        r.push('opset_import', m.opsetImport.length);
         m.opsetImport.push(decodeOpset(r));
-        r.path.pop();
+        r.pop(true);
         break;
       case key(14, WIRE_LEN):
-        r.path.push(`metadata_props[${meta.length}]`);
+        r.push('metadata_props', meta.length);
         meta.push(decodeEntry(r));
-        r.path.pop();
+        r.pop(true);
         break;
       default:
         checkKnownWire(r, tag, MODEL_WIRE);
@@ -124,32 +124,32 @@ function decodeGraph(ctx: DecodeContext): OnnxGraph {
     switch (tag) {
       case key(1, WIRE_LEN):
         if (++ctx.nodeCount > MAX_NODES) throw new OnnxFormatError(ctx.file, 'limit', `more than ${MAX_NODES.toLocaleString('en-US')} nodes; this tool's limit`);
-        r.path.push(`node[${g.nodes.length}]`);
+        r.push('node', g.nodes.length);
         g.nodes.push(decodeNode(ctx));
-        r.path.pop();
+        r.pop(true);
         break;
       case key(2, WIRE_LEN):
         g.name = r.string();
         break;
       case key(5, WIRE_LEN):
-        r.path.push(`initializer[${g.initializers.length}]`);
+        r.push('initializer', g.initializers.length);
         g.initializers.push(decodeTensor(ctx));
-        r.path.pop();
+        r.pop(true);
         break;
       case key(11, WIRE_LEN):
-        r.path.push(`input[${g.inputs.length}]`);
+        r.push('input', g.inputs.length);
         g.inputs.push(decodeValueInfo(ctx));
-        r.path.pop();
+        r.pop(true);
         break;
       case key(12, WIRE_LEN):
-        r.path.push(`output[${g.outputs.length}]`);
+        r.push('output', g.outputs.length);
         g.outputs.push(decodeValueInfo(ctx));
-        r.path.pop();
+        r.pop(true);
         break;
       case key(13, WIRE_LEN):
-        r.path.push(`value_info[${g.valueInfo.length}]`);
+        r.push('value_info', g.valueInfo.length);
         g.valueInfo.push(decodeValueInfo(ctx));
-        r.path.pop();
+        r.pop(true);
         break;
       default:
         r.skip(tag);
@@ -184,9 +184,9 @@ function decodeNode(ctx: DecodeContext): OnnxNode {
         n.domain = r.string();
         break;
       case key(5, WIRE_LEN):
-        r.path.push(`attribute[${attrs.length}]`);
+        r.push('attribute', attrs.length);
         attrs.push(decodeAttribute(ctx));
-        r.path.pop();
+        r.pop(true);
         break;
       default:
         r.skip(tag);
@@ -209,12 +209,13 @@ function decodeAttribute(ctx: DecodeContext): [string, OnnxAttribute] {
   let f = 0, i = 0, s = '';
   let t: OnnxTensor | null = null;
   let g: OnnxGraph | null = null;
-  const floats: number[] = [], ints: number[] = [], strings: string[] = [], tensors: OnnxTensor[] = [], graphs: OnnxGraph[] = [];
-  const seen = new Set<number>();
+  // Repeated fields are allocated only when present: most attributes are a single int or ints.
+  let floats: number[] | undefined, ints: number[] | undefined, strings: string[] | undefined, tensors: OnnxTensor[] | undefined, graphs: OnnxGraph[] | undefined;
+  let seen = 0; // bit per field number seen (all AttributeProto fields are < 32)
   while (r.more()) {
     const tag = r.tag();
     const field = tag >>> 3;
-    seen.add(field);
+    if (field < 32) seen |= 1 << field;
     switch (field) {
       case 1:
         r.expect(tag, WIRE_LEN);
@@ -245,22 +246,22 @@ function decodeAttribute(ctx: DecodeContext): [string, OnnxAttribute] {
         g = decodeGraph(ctx);
         break;
       case 7:
-        r.floats(tag, floats);
+        r.floats(tag, (floats ??= []));
         break;
       case 8:
-        r.varints(tag, ints);
+        r.varints(tag, (ints ??= []));
         break;
       case 9:
         r.expect(tag, WIRE_LEN);
-        strings.push(r.string());
+        (strings ??= []).push(r.string());
         break;
       case 10:
         r.expect(tag, WIRE_LEN);
-        tensors.push(decodeTensor(ctx));
+        (tensors ??= []).push(decodeTensor(ctx));
         break;
       case 11:
         r.expect(tag, WIRE_LEN);
-        graphs.push(decodeGraph(ctx));
+        (graphs ??= []).push(decodeGraph(ctx));
         break;
       default:
         r.skip(tag);
@@ -269,8 +270,9 @@ function decodeAttribute(ctx: DecodeContext): [string, OnnxAttribute] {
   r.leave(saved);
   // IR version 1 files may omit `type`; infer it from the field that is present.
   if (type === 0) {
-    type = seen.has(2) ? A_FLOAT : seen.has(3) ? A_INT : seen.has(4) ? A_STRING : seen.has(5) ? A_TENSOR : seen.has(6) ? A_GRAPH
-      : seen.has(7) ? A_FLOATS : seen.has(8) ? A_INTS : seen.has(9) ? A_STRINGS : seen.has(10) ? A_TENSORS : seen.has(11) ? A_GRAPHS : 0;
+    const has = (f: number) => (seen & (1 << f)) !== 0;
+    type = has(2) ? A_FLOAT : has(3) ? A_INT : has(4) ? A_STRING : has(5) ? A_TENSOR : has(6) ? A_GRAPH
+      : has(7) ? A_FLOATS : has(8) ? A_INTS : has(9) ? A_STRINGS : has(10) ? A_TENSORS : has(11) ? A_GRAPHS : 0;
   }
   let a: OnnxAttribute;
   switch (type) {
@@ -283,11 +285,11 @@ function decodeAttribute(ctx: DecodeContext): [string, OnnxAttribute] {
     case A_GRAPH:
       a = { type: 'graph', value: g ?? r.fail('malformed', `graph attribute '${name}' without a graph`) };
       break;
-    case A_FLOATS: a = { type: 'floats', value: floats }; break;
-    case A_INTS: a = { type: 'ints', value: ints }; break;
-    case A_STRINGS: a = { type: 'strings', value: strings }; break;
-    case A_TENSORS: a = { type: 'tensors', value: tensors }; break;
-    case A_GRAPHS: a = { type: 'graphs', value: graphs }; break;
+    case A_FLOATS: a = { type: 'floats', value: floats ?? [] }; break;
+    case A_INTS: a = { type: 'ints', value: ints ?? [] }; break;
+    case A_STRINGS: a = { type: 'strings', value: strings ?? [] }; break;
+    case A_TENSORS: a = { type: 'tensors', value: tensors ?? [] }; break;
+    case A_GRAPHS: a = { type: 'graphs', value: graphs ?? [] }; break;
     default: a = { type: 'other', code: type };
   }
   return [name, a];
@@ -368,9 +370,9 @@ function decodeTensor(ctx: DecodeContext): OnnxTensor {
       }
       case 13:
         r.expect(tag, WIRE_LEN);
-        r.path.push('external_data');
+        r.push('external_data');
         ext.push(decodeEntry(r));
-        r.path.pop();
+        r.pop(false);
         break;
       case 14:
         r.expect(tag, WIRE_VARINT);

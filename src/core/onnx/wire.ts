@@ -23,8 +23,9 @@ export class WireReader {
   pos = 0;
   /** End of the message being decoded (absolute). */
   limit: number;
-  /** Field path for error messages; decoders push/pop segments. */
-  readonly path: string[] = [];
+  /** Field path for error messages, as [name, index?] segments (an index is pushed as a number, so
+   *  no string is built per node unless an error is reported). */
+  readonly path: (string | number)[] = [];
 
   constructor(
     private readonly src: ByteSource,
@@ -37,7 +38,19 @@ export class WireReader {
   }
 
   where(): string {
-    return this.path.length ? this.path.join('.') : 'model';
+    let out = '';
+    for (const seg of this.path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+    return out || 'model';
+  }
+
+  /** Enters a named field of the path (`push('node', 12)` reads as node[12]). */
+  push(name: string, index?: number): void {
+    this.path.push(name);
+    if (index !== undefined) this.path.push(index);
+  }
+
+  pop(indexed: boolean): void {
+    this.path.length -= indexed ? 2 : 1;
   }
 
   fail(kind: 'truncated' | 'malformed', what: string, at = this.pos): never {
@@ -70,6 +83,32 @@ export class WireReader {
   /** A varint as a JS number: exact up to 2^53, two's complement for negative int64 (precision
    *  beyond 2^53 is lost, which only matters for sentinel values such as INT64_MAX in Slice ends). */
   varint(): number {
+    // Fast path: the next 10 bytes are in the window and in the message, so no per-byte checks.
+    const i0 = this.pos - this.start;
+    if (this.pos + 10 <= this.limit && i0 >= 0 && i0 + 10 <= this.buf.length) {
+      const buf = this.buf;
+      let b = buf[i0];
+      if (b < 0x80) {
+        this.pos++;
+        return b;
+      }
+      let v = b & 0x7f;
+      let k = 1;
+      let mul = 128;
+      for (; k < 4; k++) {
+        b = buf[i0 + k];
+        v += (b & 0x7f) * mul;
+        mul *= 128;
+        if (b < 0x80) {
+          this.pos += k + 1;
+          return v;
+        }
+      }
+    }
+    return this.varintSlow();
+  }
+
+  private varintSlow(): number {
     let b = this.byte();
     if (b < 0x80) return b;
     let lo = b & 0x7f;
