@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { AnalyzeOptions } from '../../src/core/options';
+import type { AnalysisResult } from '../../src/core/result';
+import type { CancellationToken } from '../../src/extension/panel/cancel';
+import { PanelController, readableError } from '../../src/extension/panel/panelController';
+import type { HostToPanelMessage, PanelStateMessage } from '../../src/protocol/webview';
+import { sampleResult } from './sample';
+
+interface Call {
+  options: AnalyzeOptions;
+  token: CancellationToken;
+  resolve(r: AnalysisResult): void;
+  reject(e: unknown): void;
+}
+
+function harness(initial: AnalysisResult | null = null) {
+  const posted: HostToPanelMessage[] = [];
+  const calls: Call[] = [];
+  const logs: string[] = [];
+  const saved: { name: string; text: string }[] = [];
+  const copied: string[] = [];
+  let showLog = 0;
+  let saveAnswer: string | undefined = '/tmp/out.csv';
+  const c = new PanelController(
+    {
+      post: (m) => {
+        posted.push(structuredClone(m));
+        return true;
+      },
+      estimate: (options, token) => new Promise<AnalysisResult>((resolve, reject) => calls.push({ options, token, resolve, reject })),
+      showLog: () => showLog++,
+      copyText: async (t) => {
+        copied.push(t);
+      },
+      saveText: async (name, _f, text) => {
+        saved.push({ name, text });
+        return saveAnswer;
+      },
+      log: (l) => logs.push(l),
+    },
+    { model: 'yolov8n.pt', batch: [16] },
+    initial,
+  );
+  const states = () => posted.filter((m): m is PanelStateMessage => m.type === 'panelState').map((m) => m.state);
+  return { c, posted, calls, logs, saved, copied, states, showLogCount: () => showLog, setSaveAnswer: (a: string | undefined) => (saveAnswer = a) };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('ready gets the full state', async () => {
+  const r = sampleResult();
+  const h = harness(r);
+  await h.c.handle({ type: 'ready' });
+  assert.equal(h.states().length, 1);
+  assert.equal(h.states()[0]!.result?.model.name, r.model.name);
+});
+
+test('a control change re-estimates with the patched options; the reply carries its seq', async () => {
+  const h = harness(sampleResult());
+  const done = h.c.handle({ type: 'setOptions', seq: 1, patch: { batch: 32, amp: false } });
+  await tick();
+  assert.equal(h.calls.length, 1);
+  assert.deepEqual(h.calls[0]!.options, { model: 'yolov8n.pt', batch: [32], amp: false });
+  assert.equal(h.states().at(-1)!.busy, true);
+  const next = sampleResult({ batch: 32 });
+  h.calls[0]!.resolve(next);
+  await done;
+  const last = h.states().at(-1)!;
+  assert.equal(last.busy, false);
+  assert.equal(last.resultSeq, 1);
+  assert.equal(last.result!.estimates[0]!.batch, 32);
+});
+
+test('a newer request cancels the older one, and the older reply is dropped', async () => {
+  const h = harness(sampleResult());
+  const first = h.c.handle({ type: 'setOptions', seq: 1, patch: { batch: 8 } });
+  const second = h.c.handle({ type: 'setOptions', seq: 2, patch: { batch: 64 } });
+  await tick();
+  assert.equal(h.calls.length, 2);
+  assert.equal(h.calls[0]!.token.isCancellationRequested, true);
+  assert.equal(h.calls[1]!.token.isCancellationRequested, false);
+  h.calls[1]!.resolve(sampleResult({ batch: 64 }));
+  await second;
+  h.calls[0]!.resolve(sampleResult({ batch: 8 })); // late reply to the cancelled request
+  await first;
+  const last = h.states().at(-1)!;
+  assert.equal(last.result!.estimates[0]!.batch, 64);
+  assert.equal(last.resultSeq, 2);
+  assert.ok(!h.states().some((s) => s.result?.estimates[0]!.batch === 8));
+});
+
+test('an out-of-order seq from the webview is ignored', async () => {
+  const h = harness(sampleResult());
+  void h.c.handle({ type: 'setOptions', seq: 5, patch: { batch: 8 } });
+  await h.c.handle({ type: 'setOptions', seq: 4, patch: { batch: 2 } });
+  await tick();
+  assert.equal(h.calls.length, 1);
+  assert.match(h.logs.join('\n'), /out-of-order/);
+});
+
+test('a worker error shows one readable line and keeps the last good result', async () => {
+  const good = sampleResult();
+  const h = harness(good);
+  const p = h.c.handle({ type: 'setOptions', seq: 1, patch: { imgsz: 1280 } });
+  await tick();
+  const err = new Error('Unsupported ONNX opset 3\n    at parse (worker.js:10:5)');
+  h.calls[0]!.reject(err);
+  await p;
+  const last = h.states().at(-1)!;
+  assert.deepEqual(last.error, { message: 'Unsupported ONNX opset 3', hasLog: true });
+  assert.equal(last.result!.model.name, good.model.name);
+  assert.equal(last.busy, false);
+  assert.match(h.logs.join('\n'), /worker\.js:10/, 'the stack goes to the log, not the panel');
+  await h.c.handle({ type: 'showLog' });
+  assert.equal(h.showLogCount(), 1);
+  // The next good estimate clears the error.
+  const q = h.c.handle({ type: 'setOptions', seq: 2, patch: { imgsz: 640 } });
+  await tick();
+  h.calls[1]!.resolve(good);
+  await q;
+  assert.equal(h.states().at(-1)!.error, null);
+});
+
+test('invalid messages are logged and ignored', async () => {
+  const h = harness(sampleResult());
+  await h.c.handle({ type: 'setOptions', seq: 1, patch: { model: '/etc/passwd' } });
+  await h.c.handle({ type: 'eval', code: '1' });
+  await h.c.handle('ready');
+  assert.equal(h.calls.length, 0);
+  assert.equal(h.posted.length, 0);
+  assert.equal(h.logs.length, 3);
+});
+
+test('exports: Markdown to the clipboard, CSV and JSON through the save dialog', async () => {
+  const r = sampleResult({ layers: 12 });
+  const h = harness(r);
+  await h.c.handle({ type: 'export', format: 'markdown' });
+  assert.match(h.copied[0]!, /^# yolov8n: training memory/);
+  await h.c.handle({ type: 'export', format: 'csv' });
+  assert.equal(h.saved[0]!.name, 'yolov8n-memory.csv');
+  assert.equal(h.saved[0]!.text.trim().split('\r\n').length, 13);
+  await h.c.handle({ type: 'export', format: 'json' });
+  assert.deepEqual(JSON.parse(h.saved[1]!.text), r);
+  const notices = h.posted.filter((m) => m.type === 'notice');
+  assert.deepEqual(
+    notices.map((n) => n.type === 'notice' && n.level),
+    ['info', 'info', 'info'],
+  );
+  h.setSaveAnswer(undefined); // the user cancelled the dialog: no notice
+  await h.c.handle({ type: 'export', format: 'csv' });
+  assert.equal(h.posted.filter((m) => m.type === 'notice').length, 3);
+});
+
+test('export before any result says why', async () => {
+  const h = harness(null);
+  await h.c.handle({ type: 'export', format: 'json' });
+  const n = h.posted.find((m) => m.type === 'notice');
+  assert.ok(n && n.type === 'notice' && n.level === 'error' && /Nothing to export/.test(n.text));
+});
+
+test('dispose cancels the pending estimate and silences its reply', async () => {
+  const h = harness(null);
+  const p = h.c.setOptions({ model: 'a.onnx' });
+  await tick();
+  h.c.dispose();
+  assert.equal(h.calls[0]!.token.isCancellationRequested, true);
+  const before = h.posted.length;
+  h.calls[0]!.resolve(sampleResult());
+  await p;
+  assert.equal(h.posted.length, before);
+});
+
+test('readableError keeps the first line and caps it', () => {
+  assert.equal(readableError(new Error('\nfirst line\nsecond')), 'first line');
+  assert.equal(readableError('plain'), 'plain');
+  assert.equal(readableError({}), 'Unknown error');
+  assert.equal(readableError(new Error('x'.repeat(900))).length, 498);
+});
