@@ -2,7 +2,7 @@
 // says what is wrong, never a crash or a stack trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseOnnx, readOnnxFile, isOnnxFormatError, type OnnxErrorKind } from '../../src/core/onnx/index';
@@ -153,4 +153,14 @@ test('a wire type that contradicts the schema is reported with its offset', () =
   // Field 7 (graph) sent as a varint.
   const e = error(() => parseOnnx(new Uint8Array([0x08, 0x08, 0x38, 0x01]), 'wt.onnx'));
   assert.equal(e.message, 'wt.onnx: not an ONNX model (field 7 has wire type 0, expected 2 at byte 3 while reading model)');
+});
+
+test('a file above 2 GiB is refused before reading (sparse file, no disk used)', () => {
+  const p = join(tmp(), 'huge.onnx');
+  writeFileSync(p, '');
+  truncateSync(p, 2 ** 31 + 1);
+  assert.deepEqual(error(() => readOnnxFile(p)), {
+    kind: 'limit',
+    message: 'huge.onnx: file is 2.00 GiB; an ONNX protobuf cannot exceed 2 GiB (large models keep their weights in external data files)',
+  });
 });
