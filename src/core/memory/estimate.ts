@@ -156,12 +156,23 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     alloc.free(image);
   }
   const trainReserved = alloc.reserved;
+  let validationReserved: number | null = null;
   if (validationGraph) {
+    // Ultralytics' trainer calls _clear_memory (gc + torch.cuda.empty_cache) before validating when
+    // more than half the GPU is in use — the case that matters here — so validation starts from the
+    // resident tensors only: weights, EMA, optimizer state (gradients were set to None), workspaces.
+    const v = new CachingAllocatorModel();
+    for (const sizes of [tensors.params, tensors.buffers, tensors.params, tensors.buffers]) sizes.forEach((x) => v.malloc(x));
+    tensors.trainable.forEach((t) => {
+      for (let k = 0; k < slots; k++) v.malloc(t);
+    });
+    v.malloc(CUBLAS_WORKSPACE_BYTES);
     const val = traceStep(validationGraph, { precision: inp.precision, gradsPersist: false, assignerBytes: 0, optimizerTempBytes: 0, convWorkspace: () => 0, training: false });
     const vpix = numel(validationGraph.tensors[validationGraph.input].shape);
-    const image = alloc.malloc(vpix * (inp.precision === 'amp' ? 2 : 4));
-    runTrace(alloc, val.events);
-    alloc.free(image);
+    const image = v.malloc(vpix * (inp.precision === 'amp' ? 2 : 4));
+    runTrace(v, val.events);
+    v.free(image);
+    validationReserved = v.reserved;
   }
 
   // ---- the unrounded peak and its breakdown ----
@@ -187,7 +198,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     cudaContext: CUDA_CONTEXT_BYTES,
     device: reserved + CUDA_CONTEXT_BYTES,
   };
-  return { bytes, validationReserved: validationGraph ? Math.max(alloc.reserved, reserved) : null, saved: trace.saved, replay: rp, peakPhase: rp.peakPhase };
+  return { bytes, validationReserved, saved: trace.saved, replay: rp, peakPhase: rp.peakPhase };
 }
 
 /** Replays trace events through the allocator model. */
