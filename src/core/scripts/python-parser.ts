@@ -4,7 +4,13 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import type * as TreeSitter from 'web-tree-sitter';
+
+// Loaded with require() so that bundlers pick the package's CommonJS build: its ES module build
+// reads import.meta.url, which does not exist in the CommonJS bundles in dist/.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Language, Parser } = require('web-tree-sitter') as typeof TreeSitter;
+type Parser = TreeSitter.Parser;
 
 export const TREE_SITTER_WASM = 'tree-sitter.wasm';
 export const PYTHON_WASM = 'tree-sitter-python.wasm';
