@@ -370,9 +370,9 @@ export function validateResult(v: unknown, at = 'result'): AnalysisResult {
   });
   nullable(o.maxBatch, (x) => num(x, `${at}.maxBatch`));
   num(o.margin, `${at}.margin`);
-  arr(o.layers, `${at}.layers`, MAX_LAYERS).forEach((l, i) => {
-    const lo = obj(l, `${at}.layers[${i}]`);
-    const p = `${at}.layers[${i}]`;
+  const checkRow = (where: string) => (l: unknown, i: number) => {
+    const p = `${at}.${where}[${i}]`;
+    const lo = obj(l, p);
     num(lo.index, `${p}.index`);
     str(lo.name, `${p}.name`, NAME);
     str(lo.type, `${p}.type`, 128);
@@ -385,7 +385,9 @@ export function validateResult(v: unknown, at = 'result'): AnalysisResult {
     for (const k of ['params', 'flops', 'outputBytes', 'activationBytes'] as const) num(lo[k], `${p}.${k}`);
     if (lo.inferenceOnly !== undefined) bool(lo.inferenceOnly, `${p}.inferenceOnly`);
     if (lo.unsupported !== undefined) str(lo.unsupported, `${p}.unsupported`);
-  });
+  };
+  arr(o.layers, `${at}.layers`, MAX_LAYERS).forEach(checkRow('layers'));
+  arr(o.lossLayers, `${at}.lossLayers`, MAX_LAYERS).forEach(checkRow('lossLayers'));
   arr(o.curve, `${at}.curve`, 100000).forEach((c, i) => {
     const co = obj(c, `${at}.curve[${i}]`);
     for (const k of ['batch', 'allocated', 'reserved', 'device'] as const) num(co[k], `${at}.curve[${i}].${k}`);

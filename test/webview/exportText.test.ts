@@ -8,7 +8,8 @@ test('CSV: one row per layer with raw integers that re-import exactly', () => {
   const r = sampleResult({ layers: 20 });
   const lines = toCsv(r).trimEnd().split('\r\n');
   assert.equal(lines[0], CSV_COLUMNS.join(','));
-  assert.equal(lines.length, 21);
+  assert.equal(lines.length, 1 + 20 + r.lossLayers.length, 'layers and loss ops');
+  assert.match(lines.at(-1)!, /,loss,/);
   const cols = lines[5]!.split(',');
   const l = r.layers[4]!;
   assert.equal(Number(cols[CSV_COLUMNS.indexOf('activationBytes')]), l.activationBytes);
@@ -34,7 +35,7 @@ test('Markdown has the summary, the estimate table and every layer; pipes are es
   assert.match(md, new RegExp(`Largest batch that fits: \\*\\*${r.maxBatch}\\*\\*`));
   assert.match(md, /Deployed weights \(fp16\)/);
   assert.match(md, /a\\\|b/);
-  assert.equal((md.match(/^\| \d+ \| /gm) ?? []).length, 1 + 10, 'one estimate row + one row per layer');
+  assert.equal((md.match(/^\| \d+ \| /gm) ?? []).length, 1 + 10 + r.lossLayers.length, 'one estimate row + one row per layer and loss op');
 });
 
 test('JSON is the result itself; file names are safe', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildTable, DEFAULT_QUERY, locateRow, renderTableBody, type RowItem, type TableQuery } from '../../webview/panel/layerTable';
-import { sampleLayers } from './sample';
+import { buildTable, DEFAULT_QUERY, locateRow, renderTableBody, tableRows, type RowItem, type TableQuery } from '../../webview/panel/layerTable';
+import { sampleLayers, sampleResult } from './sample';
 
 const q = (over: Partial<TableQuery> = {}): TableQuery => ({ ...DEFAULT_QUERY, collapsed: [], ...over });
 const rowsOf = (items: ReturnType<typeof buildTable>['items']) => items.filter((i): i is RowItem => i.kind === 'row');
@@ -62,6 +62,18 @@ test('the filter matches every term against name, type and module, case-insensit
   const none = buildTable(rows, q({ filter: 'nothing-like-this' }));
   assert.equal(none.matched, 0);
   assert.match(renderTableBody(none, null), /No layer matches the filter/);
+});
+
+test('loss ops are listed as their own group after the head, and count in the % column', () => {
+  const r = sampleResult({ layers: 30 });
+  const rows = tableRows(r);
+  assert.equal(rows.length, 30 + r.lossLayers.length);
+  const v = buildTable(rows, q({ pageSize: 1000 }));
+  assert.deepEqual(
+    v.items.filter((i) => i.kind === 'group').map((g) => g.group),
+    ['backbone', 'neck', 'head', 'loss'],
+  );
+  assert.equal(v.activationTotal, r.estimates[0]!.bytes.activations);
 });
 
 test('a collapsed group keeps its header and hides its rows', () => {

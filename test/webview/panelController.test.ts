@@ -139,7 +139,7 @@ test('exports: Markdown to the clipboard, CSV and JSON through the save dialog',
   assert.match(h.copied[0]!, /^# yolov8n: training memory/);
   await h.c.handle({ type: 'export', format: 'csv' });
   assert.equal(h.saved[0]!.name, 'yolov8n-memory.csv');
-  assert.equal(h.saved[0]!.text.trim().split('\r\n').length, 13);
+  assert.equal(h.saved[0]!.text.trim().split('\r\n').length, 1 + 12 + r.lossLayers.length);
   await h.c.handle({ type: 'export', format: 'json' });
   assert.deepEqual(JSON.parse(h.saved[1]!.text), r);
   const notices = h.posted.filter((m) => m.type === 'notice');

@@ -40,10 +40,25 @@ export function sampleLayers(n: number): LayerRow[] {
 
 export function sampleResult(opts: { layers?: number; gpu?: boolean; batch?: number } = {}): AnalysisResult {
   const layers = sampleLayers(opts.layers ?? 60);
+  const lossLayers: LayerRow[] = ['bce_with_logits', 'loss_terms'].map((type, k) => ({
+    index: layers.length + k,
+    name: `loss.${type}`,
+    type,
+    source: 'v8DetectionLoss',
+    module: null,
+    moduleType: 'v8DetectionLoss',
+    modulePath: 'loss',
+    group: 'loss',
+    outputShape: [16, 8400, 80],
+    params: 0,
+    flops: 0,
+    outputBytes: 16 * 8400 * 80 * 4,
+    activationBytes: 16 * 8400 * 80 * 4,
+  }));
   const batch = opts.batch ?? 16;
   const sum = (g: Group, k: 'params' | 'flops' | 'activationBytes') => layers.filter((l) => l.group === g).reduce((a, l) => a + l[k], 0);
   const params = layers.reduce((a, l) => a + l.params, 0);
-  const activations = layers.reduce((a, l) => a + l.activationBytes, 0);
+  const activations = [...layers, ...lossLayers].reduce((a, l) => a + l.activationBytes, 0);
   const total = 8 * GIB;
   const margin = 0.1;
   const bytesAt = (b: number) => {
@@ -85,7 +100,10 @@ export function sampleResult(opts: { layers?: number; gpu?: boolean; batch?: num
       buffers: 1000,
       gflops: 8.7,
       layers: layers.length,
-      groups: (['backbone', 'neck', 'head'] as const).map((g) => ({ group: g, params: sum(g, 'params'), flops: sum(g, 'flops'), activationBytes: sum(g, 'activationBytes') })),
+      groups: [
+        ...(['backbone', 'neck', 'head'] as const).map((g) => ({ group: g, params: sum(g, 'params'), flops: sum(g, 'flops'), activationBytes: sum(g, 'activationBytes') })),
+        { group: 'loss' as const, params: 0, flops: 0, activationBytes: lossLayers.reduce((a, l) => a + l.activationBytes, 0) },
+      ],
       notes: ['Built from the built-in yolov8n architecture.'],
     },
     gpu: opts.gpu === false ? null : { name: 'NVIDIA GeForce RTX 4060', totalBytes: total, source: 'nvidia-smi', usedBytes: 512 * MIB, freeBytes: total - 512 * MIB },
@@ -118,6 +136,7 @@ export function sampleResult(opts: { layers?: number; gpu?: boolean; batch?: num
     maxBatch: opts.gpu === false ? null : maxBatch,
     margin,
     layers,
+    lossLayers,
     curve,
     timeline,
     assumptions: ['optimizer=auto resolved to SGD (more than 10,000 iterations)', '100 objects per image'],

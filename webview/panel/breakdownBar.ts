@@ -68,5 +68,5 @@ export function renderBreakdown(bytes: MemoryBytes, vramBytes: number | null, ma
     `<tr class="total"><td>Reserved</td><td class="num">${formatBytes(bytes.reserved)}</td><td class="num">${formatPercent(b.device ? bytes.reserved / b.device : null)}</td><td class="help">torch.cuda.memory_reserved(), Ultralytics' GPU_mem</td></tr>` +
     `<tr class="total"><td>Device</td><td class="num">${formatBytes(bytes.device)}</td><td class="num">${formatPercent(b.device ? 1 : null)}</td><td class="help">what nvidia-smi shows for the process</td></tr>`;
   const overlap = b.overlap > 0 ? `<p class="note">The terms add up to ${formatBytes(b.total)}, ${formatBytes(b.overlap)} more than the device total: not all of them are live at the peak at once.</p>` : '';
-  return `${parts.join('')}<table class="legend" aria-label="Memory terms"><thead><tr><th scope="col">Term</th><th scope="col" class="num">Bytes</th><th scope="col" class="num">of device</th><th scope="col">What it is</th></tr></thead><tbody>${rows}${totals}</tbody></table>${overlap}`;
+  return `${parts.join('')}<table class="legend" aria-label="Memory terms"><thead><tr><th scope="col">Term</th><th scope="col" class="num">Bytes</th><th scope="col" class="num">of device</th><th scope="col" class="help">What it is</th></tr></thead><tbody>${rows}${totals}</tbody></table>${overlap}`;
 }

@@ -2,7 +2,7 @@
 // Pure, so 2,000+ row behaviour is tested in Node; main.ts only puts the HTML in the DOM.
 
 import type { Group } from '../../src/core/graph/types';
-import type { LayerRow } from '../../src/core/result';
+import type { AnalysisResult, LayerRow } from '../../src/core/result';
 import { escapeHtml, formatBytes, formatCount, formatInt, formatPercent, formatShape } from '../shared/format';
 
 export type SortKey = 'index' | 'name' | 'type' | 'shape' | 'params' | 'flops' | 'activationBytes';
@@ -17,6 +17,12 @@ export interface TableQuery {
   /** 0-based. Clamped to the last page. */
   page: number;
   pageSize: number;
+}
+
+/** Every row the table lists: the model's layers, then the loss's ops (their saved tensors are
+ *  part of the activation total, so the % column covers both). */
+export function tableRows(r: Pick<AnalysisResult, 'layers' | 'lossLayers'>): LayerRow[] {
+  return r.lossLayers?.length ? [...r.layers, ...r.lossLayers] : r.layers;
 }
 
 export const DEFAULT_QUERY: TableQuery = { filter: '', sort: 'index', desc: false, collapsed: [], page: 0, pageSize: 200 };
@@ -200,7 +206,7 @@ export function renderTableBody(view: TableView, selected: number | null): strin
         `<td class="shape">${escapeHtml(formatShape(r.outputShape))}</td>` +
         `<td class="num" title="${formatInt(r.params)}">${r.params ? formatCount(r.params) : '0'}</td>` +
         `<td class="num" title="${formatInt(r.flops)}">${r.flops ? formatCount(r.flops) : '0'}</td>` +
-        `<td class="num act" title="${formatInt(r.activationBytes)} bytes"><svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true"><rect width="${(it.bar * 100).toFixed(2)}" height="6"></rect></svg>${formatBytes(r.activationBytes)}</td>` +
+        `<td class="num act" title="${formatInt(r.activationBytes)} bytes"><svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true"><rect width="${(it.bar * 100).toFixed(2)}" height="6"></rect></svg><span class="act-value">${formatBytes(r.activationBytes)}</span></td>` +
         `<td class="num">${formatPercent(it.share)}</td>` +
         `</tr>`,
     );

@@ -12,7 +12,7 @@ import { vscodeApi, warn } from '../shared/vscodeApi';
 import { BAR_GEOMETRY, renderBreakdown } from './breakdownBar';
 import { FIELDS, readFields, valuesFromOptions, type FieldId, type FieldValues } from './controls';
 import { CURVE_GEOMETRY, renderCurveChart } from './curveChart';
-import { buildTable, COLUMNS, DEFAULT_QUERY, GROUP_ORDER, locateRow, renderTableBody, SORT_KEYS, type SortKey, type TableQuery } from './layerTable';
+import { buildTable, COLUMNS, DEFAULT_QUERY, GROUP_ORDER, locateRow, renderTableBody, SORT_KEYS, tableRows, type SortKey, type TableQuery } from './layerTable';
 import { renderTimelineChart, TIMELINE_GEOMETRY } from './timelineChart';
 import { buildHeader, mainEstimate } from './viewModel';
 
@@ -122,7 +122,7 @@ function skeleton(): string {
     <div class="stack">
       <section aria-labelledby="h-breakdown"><h2 id="h-breakdown">Breakdown</h2><div id="breakdown" class="chart-box"></div></section>
       <section aria-labelledby="h-curve"><h2 id="h-curve">Memory vs batch size</h2>
-        <div class="chart-legend" aria-hidden="true"><span class="key key-device"></span>device (nvidia-smi)<span class="key key-reserved"></span>reserved (torch)<span class="key key-oom"></span>does not fit<span class="key key-vram"></span>VRAM<span class="key key-margin"></span>margin</div>
+        <div class="chart-legend" aria-hidden="true"><span class="legend-item"><span class="key key-device"></span>device (nvidia-smi)</span><span class="legend-item"><span class="key key-reserved"></span>reserved (torch)</span><span class="legend-item"><span class="key key-oom"></span>does not fit</span><span class="legend-item"><span class="key key-vram"></span>VRAM</span><span class="legend-item"><span class="key key-margin"></span>margin</span></div>
         <div id="curve" class="chart-box"></div></section>
     </div>
   </vscode-panel-view>
@@ -253,7 +253,7 @@ function renderTable(): void {
     body.innerHTML = `<tr><td colspan="8" class="empty">No layers yet.</td></tr>`;
     return;
   }
-  const view = buildTable(r.layers, ui.query);
+  const view = buildTable(tableRows(r), ui.query);
   ui.query.page = view.page;
   body.innerHTML = renderTableBody(view, ui.selected);
   $('layer-count').textContent = String(view.total);
@@ -341,7 +341,7 @@ function select(index: number | null, focus: boolean): void {
   ui.selected = index;
   const r = state?.result;
   if (r && index !== null) {
-    const where = locateRow(r.layers, ui.query, index);
+    const where = locateRow(tableRows(r), ui.query, index);
     if (where) {
       if (where.collapsedGroup) ui.query.collapsed = ui.query.collapsed.filter((g) => g !== where.collapsedGroup);
       ui.query.page = where.page;

@@ -6,6 +6,7 @@ import type { AnalysisResult } from '../../core/result';
 import { formatBytes, formatCount, formatPercent, formatShape } from '../../../webview/shared/format';
 import { breakdownOf, VERDICT_LABEL, verdictOf } from '../../../webview/shared/memory';
 import { DEPLOY_BYTES_PER_PARAM } from '../../../webview/panel/viewModel';
+import { tableRows } from '../../../webview/panel/layerTable';
 
 export type ExportFormat = 'markdown' | 'csv' | 'json';
 
@@ -36,9 +37,10 @@ export function toMarkdown(r: AnalysisResult, o: AnalyzeOptions): string {
   }
   const dp = o.deployPrecision ?? 'fp32';
   lines.push(`Deployed weights (${dp}): ${formatBytes(r.model.params * DEPLOY_BYTES_PER_PARAM[dp])}.`, '');
-  const act = r.layers.reduce((a, l) => a + l.activationBytes, 0);
+  const rows = tableRows(r);
+  const act = rows.reduce((a, l) => a + l.activationBytes, 0);
   lines.push('## Layers', '', '| # | name | type | group | output shape | params | FLOPs | activations | % |', '| ---: | --- | --- | --- | --- | ---: | ---: | ---: | ---: |');
-  for (const l of r.layers) {
+  for (const l of rows) {
     lines.push(`| ${l.index} | ${md(l.name)} | ${md(l.type)} | ${l.group} | ${formatShape(l.outputShape)} | ${formatCount(l.params)} | ${formatCount(l.flops)} | ${formatBytes(l.activationBytes)} | ${formatPercent(act ? l.activationBytes / act : null)} |`);
   }
   if (r.assumptions.length) lines.push('', '## Assumptions', '', ...r.assumptions.map((a) => `- ${a.replace(/[\r\n]+/g, ' ')}`));
@@ -56,11 +58,12 @@ export function csvCell(v: string | number | boolean | null | undefined): string
 
 export const CSV_COLUMNS = ['index', 'name', 'type', 'source', 'group', 'module', 'moduleType', 'modulePath', 'outputShape', 'params', 'flops', 'outputBytes', 'activationBytes', 'activationShare', 'inferenceOnly', 'unsupported'] as const;
 
-/** One row per layer, raw integers (bytes, counts) so the numbers re-import exactly. */
+/** One row per layer (loss ops included), raw integers (bytes, counts) so the numbers re-import exactly. */
 export function toCsv(r: AnalysisResult): string {
-  const act = r.layers.reduce((a, l) => a + l.activationBytes, 0);
+  const layers = tableRows(r);
+  const act = layers.reduce((a, l) => a + l.activationBytes, 0);
   const rows = [CSV_COLUMNS.join(',')];
-  for (const l of r.layers) {
+  for (const l of layers) {
     rows.push(
       [l.index, l.name, l.type, l.source, l.group, l.module, l.moduleType, l.modulePath, l.outputShape.join('x'), l.params, l.flops, l.outputBytes, l.activationBytes, act ? Number((l.activationBytes / act).toFixed(6)) : 0, l.inferenceOnly ?? false, l.unsupported ?? '']
         .map(csvCell)

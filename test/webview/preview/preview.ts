@@ -21,8 +21,9 @@ const width = Number(args.find((a) => a.startsWith('--width='))?.slice(8) ?? 110
 const layers = Number(args.find((a) => a.startsWith('--layers='))?.slice(9) ?? 120);
 mkdirSync(outDir, { recursive: true });
 
-const result = sampleResult({ layers });
-const panelState: PanelState = { options: { model: 'yolov8n.pt', batch: [16], imgsz: 640 }, result, resultSeq: 0, busy: false, error: args.includes('--error') ? { message: 'Worker crashed: out of memory while reading model.onnx', hasLog: true } : null };
+const realModel = args.find((a) => a.startsWith('--model='))?.slice(8);
+let result = sampleResult({ layers });
+let panelState: PanelState = { options: { model: 'yolov8n.pt', batch: [16], imgsz: 640 }, result, resultSeq: 0, busy: false, error: args.includes('--error') ? { message: 'Worker crashed: out of memory while reading model.onnx', hasLog: true } : null };
 const sidebarState: SidebarState = {
   gpus: [{ name: 'NVIDIA GeForce RTX 4060', index: 0, totalBytes: 8 * 1024 ** 3, usedBytes: 1.2 * 1024 ** 3, freeBytes: 6.8 * 1024 ** 3, source: 'nvidia-smi', driverVersion: '550.54' }],
   gpuMessage: null,
@@ -85,6 +86,13 @@ const server = createServer((req, res) => {
   }
 });
 async function main(): Promise<void> {
+  if (realModel) {
+    // The estimator's own output instead of the synthetic sample.
+    const { analyze } = await import('../../../src/core/analyze');
+    const options = { model: realModel, batch: [16], imgsz: 640, gpu: { name: 'NVIDIA GeForce RTX 4060', totalBytes: 8 * 1024 ** 3, source: 'preset' } };
+    result = await analyze(options);
+    panelState = { ...panelState, options, result };
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -115,7 +123,7 @@ async function main(): Promise<void> {
       if (kind === 'panel') {
         await page.click('#tab-layers');
         await page.waitForTimeout(200);
-        await page.click('tr.layer-row[data-index="5"]');
+        await page.click('tr.layer-row >> nth=4');
         await page.waitForTimeout(200);
         await page.screenshot({ path: join(outDir, `panel-layers-${theme}.png`), fullPage: true });
         console.log('posted:', JSON.stringify(await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted)));
