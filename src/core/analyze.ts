@@ -5,6 +5,7 @@ import { GraphBuilder } from './graph/builder';
 import type { TrainGraph } from './graph/types';
 import { emitLoss } from './loss/emit';
 import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, NOMINAL_BATCH, VALIDATION_BATCH_FACTOR } from './memory/constants';
+import { deploymentWhatIf } from './memory/deployment';
 import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
 import { openModel, type ModelSource } from './model-source';
 import type { AnalyzeOptions } from './options';
@@ -122,7 +123,8 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
     groups: groupTotals([...layers, ...lossLayers]),
     notes: [...first.graph.notes],
   };
-  return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, assumptions };
+  const deployment = deploymentWhatIf(source.build(1, imgsz, options.pruneRatio ?? 0), options.deployPrecision ?? 'fp16');
+  return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, deployment, assumptions };
 }
 
 function withLoss(graph: TrainGraph, objectsPerImage: number): TrainGraph {

@@ -123,6 +123,17 @@ export interface CurvePoint {
   fits: boolean | null;
 }
 
+/** Deployment what-if: the fused (inference) model's weights at each precision, and the peak of one
+ *  batch-1 forward pass without gradients at the chosen precision. */
+export interface Deployment {
+  precision: 'fp32' | 'fp16' | 'int8';
+  /** Fused parameters: BatchNorm folded into the convolutions (one bias per folded conv). */
+  fusedParams: number;
+  weightBytes: { fp32: number; fp16: number; int8: number };
+  /** Peak live activations of a batch-1 forward (no_grad) at `precision`, weights excluded. */
+  inferenceActivationBytes: number;
+}
+
 export interface AnalysisResult {
   model: AnalysisModel;
   gpu: GpuInfo | null;
@@ -139,6 +150,7 @@ export interface AnalysisResult {
   curve: CurvePoint[];
   /** Live memory through one training step at the first estimate's batch. */
   timeline: TimelinePoint[];
+  deployment: Deployment;
   /** Assumptions that shaped the numbers (optimizer 'auto' resolution, objects per image, ...). */
   assumptions: string[];
 }
