@@ -15,7 +15,7 @@ export const COMMANDS = {
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 /** Commands a hover's Markdown may run (MarkdownString.isTrusted.enabledCommands). */
-export const HOVER_COMMANDS: readonly CommandId[] = [COMMANDS.analyzeModel, COMMANDS.selectGpu];
+export const HOVER_COMMANDS: readonly CommandId[] = [COMMANDS.analyzeModel, COMMANDS.selectGpu, COMMANDS.showLog];
 
 /** A `command:` link with JSON arguments, as VS Code's Markdown renderer expects. */
 export function commandLink(id: CommandId, args?: unknown): string {

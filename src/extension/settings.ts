@@ -5,6 +5,7 @@
 // WorkspaceConfiguration in the extension, a plain map in tests).
 
 import { parseMemorySize } from '../core/gpu/memory-size';
+import { findGpuPreset } from '../core/gpu/presets';
 import type { OptimizerChoice } from '../core/options';
 
 export const SECTION = 'yoloMemory';
@@ -47,8 +48,10 @@ export const SETTING_BOUNDS: Partial<Record<SettingKey, { min: number; max: numb
 
 export interface Settings {
   gpu: {
-    /** Bytes from the memory override ("24GiB"); null = ask nvidia-smi. */
+    /** Bytes from the memory override ("24GiB" or a preset name); null = ask nvidia-smi. */
     memoryBytes: number | null;
+    /** The GPU's name when the override names a preset ("RTX 4090"), else null. */
+    presetName: string | null;
     /** The override as written, for labels. */
     memoryText: string;
     /** CUDA index to use; null = the GPU with the most free memory. */
@@ -116,11 +119,19 @@ export function readSettings(cfg: ConfigSource, opts: { trusted: boolean }): Rea
 
   const memoryText = str('gpu.memory');
   let memoryBytes: number | null = null;
+  let presetName: string | null = null;
   if (memoryText !== '') {
-    try {
-      memoryBytes = parseMemorySize(memoryText);
-    } catch (e) {
-      problems.push(`${SECTION}.gpu.memory: ${(e as Error).message}; asking nvidia-smi instead`);
+    // A size ("24GiB"), or a GPU by name ("RTX 4090", "a100-80gb") from the presets table.
+    const preset = findGpuPreset(memoryText);
+    if (preset) {
+      memoryBytes = preset.totalBytes;
+      presetName = preset.name;
+    } else {
+      try {
+        memoryBytes = parseMemorySize(memoryText);
+      } catch (e) {
+        problems.push(`${SECTION}.gpu.memory: ${(e as Error).message}, or a GPU name such as "RTX 4090"; asking nvidia-smi instead`);
+      }
     }
   }
   const rawIndex = cfg.get<unknown>('gpu.index');
@@ -131,6 +142,7 @@ export function readSettings(cfg: ConfigSource, opts: { trusted: boolean }): Rea
     settings: {
       gpu: {
         memoryBytes,
+        presetName,
         memoryText,
         index,
         // VS Code already drops restricted workspace values in untrusted workspaces; this is the

@@ -55,6 +55,18 @@ describe('readSettings', () => {
     assert.ok(problems.some((p) => p.includes('estimate.safetyMargin') && p.includes('0..0.5')));
   });
 
+  test('gpu.memory takes a size or a GPU preset name', () => {
+    const size = readSettings(cfg({ 'gpu.memory': '12288MiB' }), { trusted: true }).settings.gpu;
+    assert.equal(size.memoryBytes, 12 * 2 ** 30);
+    assert.equal(size.presetName, null);
+    const named = readSettings(cfg({ 'gpu.memory': 'RTX 3090' }), { trusted: true }).settings.gpu;
+    assert.equal(named.presetName, 'NVIDIA GeForce RTX 3090');
+    assert.equal(named.memoryBytes, 24576 * 2 ** 20);
+    const bad = readSettings(cfg({ 'gpu.memory': '24' }), { trusted: true });
+    assert.equal(bad.settings.gpu.memoryBytes, null);
+    assert.match(bad.problems[0]!, /no unit/);
+  });
+
   test('the nvidia-smi path is ignored in an untrusted workspace', () => {
     const { settings } = readSettings(cfg({ 'gpu.nvidiaSmiPath': './evil.sh' }), { trusted: false });
     assert.equal(settings.gpu.nvidiaSmiPath, undefined);

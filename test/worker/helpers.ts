@@ -24,10 +24,6 @@ export function workerBundle(): Promise<string> {
       target: 'node20',
       format: 'cjs',
       external: ['vscode', 'onnxruntime-node'],
-      // web-tree-sitter's ESM build reads import.meta.url, which a CJS bundle leaves empty; point
-      // it at the bundle itself (scripts/build.mjs needs the same two options for dist/worker.js).
-      banner: { js: "var __bundle_import_meta_url = require('url').pathToFileURL(__filename).href;" },
-      define: { 'import.meta.url': '__bundle_import_meta_url' },
       logLevel: 'error',
     });
     // One bundle per test process; remove it when the process ends.

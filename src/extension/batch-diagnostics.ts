@@ -1,0 +1,51 @@
+// Which batch values get a problem marker, and what the quick fix writes. Pure: diagnostics.ts
+// turns these into vscode.Diagnostic / CodeAction.
+//
+// A warning when training at this batch will not fit; information-level when training fits and only
+// validation (Ultralytics validates at 2× batch) breaks, since a run then fails at the first
+// epoch's end rather than at once. No marker when the GPU is unknown or the batch is assumed.
+
+import type { AnalysisResult } from '../core/result';
+import type { Range, TrainingRun } from '../core/scripts/types';
+import { formatBytes } from '../../webview/shared/format';
+import { pickEstimate } from './hover-card';
+
+export const DIAGNOSTIC_SOURCE = 'YOLO Memory';
+export const DIAGNOSTIC_CODE = 'batch-does-not-fit';
+
+export interface BatchProblem {
+  severity: 'warning' | 'information';
+  /** Where the marker goes: the batch value as written at the call. */
+  range: Range;
+  message: string;
+  /** The quick fix: replace `fixRange` with `String(fixBatch)`; absent when no batch fits or the
+   *  value is not a literal we can rewrite. */
+  fix?: { range: Range; batch: number; title: string };
+}
+
+export function batchProblem(run: TrainingRun, result: AnalysisResult, batchFromScript: boolean): BatchProblem | null {
+  const setting = run.settings.batch;
+  if (!setting || !batchFromScript || typeof setting.value !== 'number') return null;
+  const est = pickEstimate(result, setting.value);
+  const gpu = result.gpu;
+  if (!est || est.batch !== setting.value || est.fits !== false || !gpu) return null;
+
+  const validationOnly = est.limitedBy === 'validation';
+  const need = validationOnly && est.validationDevice !== null ? est.validationDevice : est.bytes.device;
+  const usable = gpu.totalBytes * (1 - result.margin);
+  const message = validationOnly
+    ? `batch ${est.batch}: training fits, but validation at 2× batch needs ${formatBytes(need)} of ${formatBytes(gpu.totalBytes)} on ${gpu.name}` +
+      (result.maxBatch ? `; batch ${result.maxBatch} fits both` : '')
+    : `batch ${est.batch} will not fit on ${gpu.name}: needs ${formatBytes(need)}, ${formatBytes(usable)} usable of ${formatBytes(gpu.totalBytes)}` +
+      (result.maxBatch ? `; largest batch that fits: ${result.maxBatch}` : '; no batch size fits');
+
+  const problem: BatchProblem = { severity: validationOnly ? 'information' : 'warning', range: setting.range, message };
+  // Rewrite the literal that gives the value: at the call (`batch=32`) or where a constant it
+  // follows is assigned (`BATCH = 32`). Only plain integer literals are rewritten.
+  const fixRange = setting.sourceRange ?? setting.range;
+  const literal = setting.sourceRange ? true : /^\d+$/.test(setting.raw.trim());
+  if (result.maxBatch && result.maxBatch >= 1 && result.maxBatch < est.batch && literal) {
+    problem.fix = { range: fixRange, batch: result.maxBatch, title: `Set batch to ${result.maxBatch} (largest that fits)` };
+  }
+  return problem;
+}

@@ -1,0 +1,235 @@
+// Per-document analysis: a training script or config is scanned in the worker (its runs and their
+// settings), each run becomes AnalyzeOptions (run-options.ts), and each is estimated through the
+// EstimateService. A model file (.onnx, model .yaml) is estimated as a whole. Edits are debounced
+// and the newest version wins. Every feature (hover, diagnostics, status bar, sidebar) reads the
+// state from here and listens to `onDidUpdate`.
+
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { AnalyzeOptions } from '../core/options';
+import type { AnalysisResult } from '../core/result';
+import type { ScriptScan, TrainingRun } from '../core/scripts/types';
+import { WorkerError } from '../protocol/worker';
+import { KeyedDebouncer } from './debounce';
+import type { EstimateService } from './estimates';
+import type { GpuState } from './gpu-state';
+import { optionsForModel, optionsForRun } from './run-options';
+import type { Settings } from './settings';
+import type { CancellationLike, WorkerClient } from './worker-client';
+
+export const SCRIPT_LANGUAGES = ['python', 'yaml', 'shellscript'] as const;
+/** Quiet time after the last edit before re-estimating. */
+export const EDIT_DEBOUNCE_MS = 400;
+
+export interface RunState {
+  run: TrainingRun;
+  index: number;
+  options?: AnalyzeOptions;
+  assumed: string[];
+  batchFromScript: boolean;
+  /** Why this run has no estimate (no model, unknown model, ...). */
+  reason?: string;
+  result?: AnalysisResult;
+  error?: WorkerError;
+}
+
+export interface DocState {
+  uri: string;
+  version: number;
+  kind: 'script' | 'model';
+  scan?: ScriptScan;
+  runs: RunState[];
+  /** For kind 'model': the whole-file estimate. */
+  model?: { options: AnalyzeOptions; result?: AnalysisResult; error?: WorkerError };
+  error?: WorkerError;
+}
+
+/** A YAML that defines an architecture (backbone + head) rather than training arguments. */
+export function isModelYaml(text: string): boolean {
+  return /^backbone\s*:/m.test(text) && /^head\s*:/m.test(text);
+}
+
+export function isOnnx(uri: vscode.Uri): boolean {
+  return /\.onnx$/i.test(uri.path);
+}
+
+export class DocumentAnalyzer implements vscode.Disposable {
+  private readonly states = new Map<string, DocState>();
+  private readonly scans = new Map<string, { version: number; promise: Promise<DocState> }>();
+  private readonly debouncer = new KeyedDebouncer(EDIT_DEBOUNCE_MS);
+  private readonly emitter = new vscode.EventEmitter<DocState>();
+  readonly onDidUpdate = this.emitter.event;
+
+  constructor(
+    private readonly client: WorkerClient,
+    private readonly estimates: EstimateService,
+    private readonly gpu: GpuState,
+    private readonly settings: () => Settings,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  static handles(doc: vscode.TextDocument): boolean {
+    return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-notebook-cell') && (SCRIPT_LANGUAGES as readonly string[]).includes(doc.languageId);
+  }
+
+  get(uri: vscode.Uri | string): DocState | undefined {
+    return this.states.get(uri.toString());
+  }
+
+  all(): DocState[] {
+    return [...this.states.values()];
+  }
+
+  /** Re-analyze after the quiet period (edits, file events). */
+  schedule(doc: vscode.TextDocument, delayMs = EDIT_DEBOUNCE_MS): void {
+    this.debouncer.schedule(doc.uri.toString(), (token) => this.analyze(doc, token), delayMs);
+  }
+
+  /** Estimate a model file (.onnx / model YAML) that is not open as text. */
+  scheduleModelFile(uri: vscode.Uri, delayMs = EDIT_DEBOUNCE_MS): void {
+    this.debouncer.schedule(uri.toString(), (token) => this.analyzeModelFile(uri, -1, token), delayMs);
+  }
+
+  forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.debouncer.cancel(key);
+    this.states.delete(key);
+    this.scans.delete(key);
+  }
+
+  /** The scan of this document version (from the worker; shared by concurrent callers). Hovers
+   *  call this: it does not wait for estimates. */
+  scan(doc: vscode.TextDocument, token?: CancellationLike): Promise<DocState> {
+    const key = doc.uri.toString();
+    const have = this.states.get(key);
+    if (have && have.version === doc.version && (have.scan || have.kind === 'model')) return Promise.resolve(have);
+    const pending = this.scans.get(key);
+    if (pending && pending.version === doc.version) return pending.promise;
+    const promise = this.buildState(doc, token);
+    this.scans.set(key, { version: doc.version, promise });
+    promise.finally(() => {
+      if (this.scans.get(key)?.promise === promise) this.scans.delete(key);
+    }).catch(() => undefined);
+    return promise;
+  }
+
+  /** Scan and estimate every run; publishes the state (twice: once scanned, once estimated). */
+  async analyze(doc: vscode.TextDocument, token?: CancellationLike): Promise<DocState | undefined> {
+    if (doc.languageId === 'yaml' && isModelYaml(doc.getText())) return this.analyzeModelFile(doc.uri, doc.version, token);
+    let state: DocState;
+    try {
+      state = await this.scan(doc, token);
+    } catch (e) {
+      if (e instanceof WorkerError && e.kind === 'cancelled') return undefined;
+      const err = e instanceof WorkerError ? e : new WorkerError('internal', String(e));
+      this.log.warn(`${doc.uri.fsPath}: could not read training settings: ${err.message}`);
+      state = { uri: doc.uri.toString(), version: doc.version, kind: 'script', runs: [], error: err };
+      this.publish(state);
+      return state;
+    }
+    if (token?.isCancellationRequested) return undefined;
+    await Promise.all(
+      state.runs.map(async (r) => {
+        if (!r.options) return;
+        try {
+          r.result = await this.estimates.estimate(r.options, token);
+          r.error = undefined;
+        } catch (e) {
+          if (e instanceof WorkerError && e.kind === 'cancelled') return;
+          r.error = e instanceof WorkerError ? e : new WorkerError('internal', String(e));
+        }
+      }),
+    );
+    if (token?.isCancellationRequested) return undefined;
+    this.publish(state);
+    return state;
+  }
+
+  private async analyzeModelFile(uri: vscode.Uri, version: number, token?: CancellationLike): Promise<DocState | undefined> {
+    const options = optionsForModel(uri.fsPath, this.settings(), this.gpu.snapshot.planning);
+    const state: DocState = { uri: uri.toString(), version, kind: 'model', runs: [], model: { options } };
+    try {
+      state.model!.result = await this.estimates.estimate(options, token);
+    } catch (e) {
+      if (e instanceof WorkerError && e.kind === 'cancelled') return undefined;
+      state.model!.error = e instanceof WorkerError ? e : new WorkerError('internal', String(e));
+    }
+    if (token?.isCancellationRequested) return undefined;
+    this.publish(state);
+    return state;
+  }
+
+  /** Everything known changed (GPU, settings): re-analyze every tracked document. */
+  reanalyzeAll(): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (this.states.has(doc.uri.toString())) this.schedule(doc, 50);
+    }
+    for (const s of this.states.values()) {
+      if (s.kind === 'model' && s.version === -1) this.scheduleModelFile(vscode.Uri.parse(s.uri), 50);
+    }
+  }
+
+  private async buildState(doc: vscode.TextDocument, token?: CancellationLike): Promise<DocState> {
+    const uri = doc.uri.toString();
+    const version = doc.version;
+    const text = doc.getText();
+    if (doc.languageId === 'yaml' && isModelYaml(text)) {
+      const options = optionsForModel(doc.uri.fsPath, this.settings(), this.gpu.snapshot.planning);
+      const st: DocState = { uri, version, kind: 'model', runs: [], model: { options, result: this.estimates.peek(options) } };
+      this.states.set(uri, st);
+      return st;
+    }
+    const scan = await this.client.extractScript({ text, fileName: doc.fileName, languageId: doc.languageId }, { token });
+    const settings = this.settings();
+    const gpu = this.gpu.snapshot.planning;
+    const files = await this.findModelFiles(doc, scan);
+    const runs: RunState[] = scan.runs.map((run, index) => {
+      const r = optionsForRun(run, settings, gpu, (spec) => files.get(spec));
+      if (!r.ok) return { run, index, assumed: [], batchFromScript: false, reason: r.reason };
+      return { run, index, options: r.value.options, assumed: r.value.assumed, batchFromScript: r.value.batchFromScript, result: this.estimates.peek(r.value.options) };
+    });
+    const st: DocState = { uri, version, kind: 'script', scan, runs };
+    const cur = this.states.get(uri);
+    if (!cur || cur.version <= version) this.states.set(uri, st);
+    return st;
+  }
+
+  /** Resolve model paths named in the script: next to it, then in each workspace folder (async
+   *  stats: the extension host never waits on the disk). */
+  private async findModelFiles(doc: vscode.TextDocument, scan: ScriptScan): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const specs = new Set(scan.runs.map((r) => r.settings.model?.value).filter((v): v is string => typeof v === 'string' && /\.(onnx|ya?ml)$/i.test(v)));
+    const bases = [doc.uri.scheme === 'file' ? dirname(doc.uri.fsPath) : undefined, ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)].filter((b): b is string => !!b);
+    await Promise.all(
+      [...specs].map(async (spec) => {
+        const candidates = isAbsolute(spec) ? [spec] : bases.map((b) => join(b, spec));
+        for (const c of candidates) {
+          const st = await stat(c).catch(() => undefined);
+          if (st?.isFile()) {
+            out.set(spec, c);
+            return;
+          }
+        }
+      }),
+    );
+    return out;
+  }
+
+  private publish(state: DocState): void {
+    const cur = this.states.get(state.uri);
+    if (cur && cur.version > state.version && state.version !== -1) return; // a newer edit already landed
+    this.states.set(state.uri, state);
+    this.emitter.fire(state);
+  }
+
+  dispose(): void {
+    this.debouncer.dispose();
+    this.emitter.dispose();
+  }
+}
+
+/** The run the status bar and panel talk about: the first run with an estimate, else the first. */
+export function primaryRun(state: DocState): RunState | undefined {
+  return state.runs.find((r) => r.result) ?? state.runs.find((r) => r.options) ?? state.runs[0];
+}

@@ -1,0 +1,136 @@
+// From a training run found in a script/config (src/core/scripts) plus the user's settings and the
+// GPU, to the AnalyzeOptions the worker estimates. Pure: file existence is asked through a callback
+// (the extension checks the workspace file system asynchronously before calling this).
+//
+// Precedence: what the script says, then the settings, then the estimator's defaults. Every value
+// that had to be assumed is listed in `assumed`, so the hover can say what the numbers rest on.
+
+import { ampSupported } from '../core/gpu/presets';
+import type { AnalyzeOptions, OptimizerChoice } from '../core/options';
+import type { GpuInfo } from '../core/result';
+import type { TrainingRun } from '../core/scripts/types';
+import { deviceGpuCount } from '../core/scripts/values';
+import { builtinName } from '../core/yolo/builtin';
+import type { Settings } from './settings';
+
+export interface RunOptions {
+  options: AnalyzeOptions;
+  /** Values that were not in the script, and what was used instead. */
+  assumed: string[];
+  /** True when the batch came from the script as a plain number (a quick fix can rewrite it). */
+  batchFromScript: boolean;
+}
+
+export type RunOptionsResult = { ok: true; value: RunOptions } | { ok: false; reason: string };
+
+/** How a model reference in a script resolves. `findFile` maps a relative spec to an existing
+ *  absolute path (next to the script, then the workspace root), or undefined. */
+export function resolveModelSpec(spec: string, findFile: (spec: string) => string | undefined): string | { error: string } {
+  const s = spec.trim();
+  if (/\.(onnx|ya?ml)$/i.test(s)) {
+    const file = findFile(s);
+    if (file) return file;
+  }
+  // yolov8n.pt / yolov8n.yaml / yolo11s-seg: Ultralytics resolves these from its package, and so
+  // does the estimator (built-in architectures).
+  const builtin = builtinName(s);
+  if (builtin) return builtin;
+  if (/\.pt$/i.test(s)) return { error: `${s}: .pt weights are not read; export the model to ONNX or name its architecture (e.g. yolov8n)` };
+  if (/\.onnx$/i.test(s)) return { error: `${s}: file not found` };
+  if (/\.ya?ml$/i.test(s)) return { error: `${s}: model YAML not found and not a built-in name` };
+  return { error: `${s}: not a known model (a .onnx or model .yaml path, or a name like yolov8n)` };
+}
+
+const OPTIMIZERS: Record<string, OptimizerChoice> = { auto: 'auto', sgd: 'sgd', adam: 'adam', adamw: 'adamw' };
+
+/** Plan-against GPU without live usage: the estimate (and its cache key) must not change every
+ *  time nvidia-smi reports a few MiB more in use. */
+export function planningGpu(gpu: GpuInfo | null): GpuInfo | null {
+  if (!gpu) return null;
+  const { usedBytes: _u, freeBytes: _f, ...rest } = gpu;
+  return rest;
+}
+
+export function optionsForRun(
+  run: TrainingRun,
+  settings: Settings,
+  gpu: GpuInfo | null,
+  findFile: (spec: string) => string | undefined,
+): RunOptionsResult {
+  const s = run.settings;
+  const modelSpec = s.model?.value;
+  if (!modelSpec) {
+    return { ok: false, reason: s.model ? `the model is not known from the text${s.model.note ? ` (${s.model.note})` : ''}` : 'no model in this training call' };
+  }
+  const model = resolveModelSpec(modelSpec, findFile);
+  if (typeof model !== 'string') return { ok: false, reason: model.error };
+
+  const assumed: string[] = [];
+  const est = settings.estimate;
+
+  let batch = est.batch;
+  let batchFromScript = false;
+  const b = s.batch?.value;
+  if (typeof b === 'number' && Number.isInteger(b) && b >= 1) {
+    batch = b;
+    batchFromScript = true;
+  } else if (typeof b === 'number') {
+    // Ultralytics: batch=-1 or a fraction in (0, 1) means AutoBatch picks the size at run time.
+    assumed.push(`batch=${s.batch!.raw} is AutoBatch (chosen at run time); showing batch ${batch}`);
+  } else {
+    assumed.push(s.batch ? `batch not known from the text (${s.batch.note ?? s.batch.raw}); using ${batch}` : `batch not set; using ${batch}`);
+  }
+
+  let imgsz = est.imgsz;
+  const i = s.imgsz?.value;
+  if (typeof i === 'number' && i > 0) imgsz = i;
+  else assumed.push(`imgsz ${s.imgsz ? 'not known from the text' : 'not set'}; using ${imgsz}`);
+
+  let amp: boolean;
+  if (typeof s.amp?.value === 'boolean') amp = s.amp.value;
+  else if (est.amp === 'on') amp = true;
+  else if (est.amp === 'off') amp = false;
+  else {
+    amp = gpu ? ampSupported(gpu.name) : true;
+    if (gpu && !amp) assumed.push(`AMP off: Ultralytics disables it on ${gpu.name}`);
+  }
+
+  let optimizer: OptimizerChoice = est.optimizer;
+  const o = s.optimizer?.value;
+  if (typeof o === 'string') {
+    const known = OPTIMIZERS[o.toLowerCase()];
+    if (known) optimizer = known;
+    else assumed.push(`optimizer ${o} is not modelled; using ${optimizer}`);
+  }
+
+  const options: AnalyzeOptions = {
+    model,
+    imgsz,
+    batch: [batch],
+    amp,
+    optimizer,
+    gpu: planningGpu(gpu),
+    margin: est.margin,
+    objectsPerImage: est.objectsPerImage,
+  };
+  const gpus = deviceGpuCount(s.device?.value);
+  if (gpus !== null && gpus > 1) options.gpus = gpus;
+  if (typeof s.epochs?.value === 'number') options.epochs = s.epochs.value;
+  return { ok: true, value: { options, assumed, batchFromScript } };
+}
+
+/** Options for a model file or built-in name analysed on its own (no script). */
+export function optionsForModel(model: string, settings: Settings, gpu: GpuInfo | null): AnalyzeOptions {
+  const est = settings.estimate;
+  return {
+    model,
+    // An ONNX export knows the size it was made for; YAMLs and built-ins take the setting.
+    ...(/\.onnx$/i.test(model) ? {} : { imgsz: est.imgsz }),
+    batch: [est.batch],
+    amp: est.amp === 'on' ? true : est.amp === 'off' ? false : gpu ? ampSupported(gpu.name) : true,
+    optimizer: est.optimizer,
+    gpu: planningGpu(gpu),
+    margin: est.margin,
+    objectsPerImage: est.objectsPerImage,
+  };
+}
