@@ -15,6 +15,7 @@ import { WireReader } from '../src/core/onnx/wire';
 import { inferShapes } from '../src/core/shape/index';
 import { loadProtobufjs } from './protobufjs';
 import { syntheticModel } from './synthetic';
+import { benchEstimator } from './estimator';
 
 process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
 setFlagsFromString('--expose-gc');
@@ -121,7 +122,9 @@ async function main(): Promise<void> {
   } else console.log('\nprotobufjs comparison skipped (set PROTOBUFJS_DIR to a folder with protobufjs installed)');
 }
 
-main().catch((e) => {
+main()
+  .then(() => benchEstimator())
+  .catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
