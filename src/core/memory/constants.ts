@@ -36,3 +36,8 @@ export const DEFAULT_MARGIN = 0.1;
 
 /** Ultralytics' optimizer=auto: above this many iterations SGD, else AdamW. */
 export const AUTO_OPTIMIZER_ITERATIONS = 10_000;
+
+/** DDP's Reducer copies gradients into flat bucket tensors of bucket_cap_mb = 25 MiB each (the first
+ *  bucket is 1 MiB); with gradient_as_bucket_view=False (PyTorch's default, and Ultralytics') the
+ *  buckets are extra memory the size of all gradients (torch/nn/parallel/distributed.py). */
+export const DDP_BUCKET_BYTES = 25 * 2 ** 20;

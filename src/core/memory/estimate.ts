@@ -14,7 +14,7 @@ import { DTYPE_BYTES, type TrainGraph } from '../graph/types';
 import { numel } from '../graph/builder';
 import type { MemoryBytes } from '../result';
 import { CachingAllocatorModel } from './allocator';
-import { ASSIGNER_BYTES_PER_CELL, ASSIGNER_BYTES_PER_SCORE, CUBLAS_WORKSPACE_BYTES, CUDA_CONTEXT_BYTES, NOMINAL_BATCH } from './constants';
+import { ASSIGNER_BYTES_PER_CELL, ASSIGNER_BYTES_PER_SCORE, CUBLAS_WORKSPACE_BYTES, DDP_BUCKET_BYTES, CUDA_CONTEXT_BYTES, NOMINAL_BATCH } from './constants';
 import { tensorDtypes, type Precision } from './precision';
 import { replay, traceStep, type ReplayResult, type TraceEvent } from './step';
 import type { SavedSummary } from './saved';
@@ -131,6 +131,8 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   handles(tensors.params); // EMA copy (deepcopy of the model: params + buffers)
   handles(tensors.buffers);
   alloc.malloc(CUBLAS_WORKSPACE_BYTES);
+  const ddpBuckets = inp.gpus > 1 ? ddpBucketSizes(trainableBytes) : [];
+  handles(ddpBuckets);
   let optimizerState: number[] = [];
   let grads: number[] = [];
   const pixels = numel(graph.tensors[graph.input].shape);
@@ -176,7 +178,8 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   }
 
   // ---- the unrounded peak and its breakdown ----
-  const staticBytes = 2 * (paramBytes + bufferBytes) + slots * trainableBytes + inputBytes + CUBLAS_WORKSPACE_BYTES + (gradsPersist ? trainableBytes : 0);
+  const ddpBytes = sum(ddpBuckets);
+  const staticBytes = 2 * (paramBytes + bufferBytes) + slots * trainableBytes + inputBytes + CUBLAS_WORKSPACE_BYTES + ddpBytes + (gradsPersist ? trainableBytes : 0);
   const rp = replay(trace.events, staticBytes);
   const at = rp.atPeak;
   const allocated = Math.max(alloc.peakAllocated, rp.peak);
@@ -186,7 +189,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   const workspace = CUBLAS_WORKSPACE_BYTES + (at.workspace ?? 0);
   const bytes: MemoryBytes = {
     weights: paramBytes + bufferBytes,
-    gradients: trainableBytes,
+    gradients: trainableBytes + ddpBytes,
     optimizerState: slots * trainableBytes,
     ema: paramBytes + bufferBytes,
     activations,
@@ -199,6 +202,20 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     device: reserved + CUDA_CONTEXT_BYTES,
   };
   return { bytes, validationReserved, saved: trace.saved, replay: rp, peakPhase: rp.peakPhase };
+}
+
+/** DDP gradient buckets: 1 MiB first, then up to DDP_BUCKET_BYTES each, together the gradients' size. */
+export function ddpBucketSizes(gradBytes: number): number[] {
+  const out: number[] = [];
+  let left = gradBytes;
+  let cap = 1 << 20;
+  while (left > 0) {
+    const b = Math.min(cap, left);
+    out.push(b);
+    left -= b;
+    cap = DDP_BUCKET_BYTES;
+  }
+  return out;
 }
 
 /** Replays trace events through the allocator model. */
