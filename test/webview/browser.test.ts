@@ -1,0 +1,200 @@
+// The built webview bundles in headless Chromium, served under the real CSP with a fake VS Code
+// API: the ready handshake, debounced control changes with sequence numbers, stale states dropped,
+// malformed messages ignored, table keyboard navigation, exports and the sidebar's clicks.
+// Skips when Chromium or the build is missing.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { PanelState, SidebarState } from '../../src/protocol/webview';
+import { formatBytes } from '../../webview/shared/format';
+import { browserUnavailable, CHROMIUM, fakeVsCodeApi, serveWebviews, type Served } from './preview/harness';
+import { sampleResult } from './sample';
+
+const skip = browserUnavailable() ?? false;
+const GIB = 1024 ** 3;
+let browser: Browser;
+let served: Served;
+
+before(async () => {
+  if (skip) return;
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  served = await serveWebviews('dark');
+});
+after(async () => {
+  await browser?.close();
+  await served?.close();
+});
+
+interface Opened {
+  page: Page;
+  errors: string[];
+  violations: string[];
+  warnings: string[];
+  posted(): Promise<{ type: string; [k: string]: unknown }[]>;
+  send(msg: unknown): Promise<void>;
+}
+
+async function open(kind: 'panel' | 'sidebar', reply: unknown, width = 1000): Promise<Opened> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const errors: string[] = [];
+  const violations: string[] = [];
+  const warnings: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.text().startsWith('CSP violation')) violations.push(m.text());
+    else if (m.type() === 'warning') warnings.push(m.text());
+  });
+  await page.addInitScript(fakeVsCodeApi(reply));
+  await page.goto(`${served.base}/${kind}.html`);
+  return {
+    page,
+    errors,
+    violations,
+    warnings,
+    posted: () => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted),
+    send: (msg) => page.evaluate((m) => window.postMessage(m, '*'), msg as object),
+  };
+}
+
+/** The one violation the toolkit causes by design: FAST probes :focus-visible support by adding an
+ *  empty <style> element, which the CSP (no inline styles) refuses; FAST then falls back to :focus. */
+function unexpected(violations: string[]): string[] {
+  return violations.filter((v) => !/^CSP violation: style-src-elem at .*\/dist\/webview\/(panel|sidebar)\.js:\d+$/.test(v));
+}
+
+const panelState = (over: Partial<PanelState> = {}): PanelState => ({ options: { model: 'yolov8n.pt', batch: [16], imgsz: 640 }, result: sampleResult({ layers: 300 }), resultSeq: 0, busy: false, error: null, ...over });
+
+test('panel: handshake, header numbers, no script errors, CSP holds', { skip }, async () => {
+  const state = panelState();
+  const p = await open('panel', { type: 'panelState', state });
+  await p.page.waitForSelector('.verdict-fits');
+  assert.deepEqual(await p.posted(), [{ type: 'ready' }]);
+  assert.equal(await p.page.textContent('#model-name'), 'yolov8n');
+  const verdict = (await p.page.textContent('#verdict')) ?? '';
+  assert.match(verdict, new RegExp(formatBytes(state.result!.estimates[0]!.bytes.device).replace('.', '\\.')));
+  assert.match(verdict, new RegExp(`Largest batch that fits: ${state.result!.maxBatch}`));
+  assert.equal(await p.page.locator('#curve svg').count(), 1);
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(unexpected(p.violations), []);
+  await p.page.close();
+});
+
+test('panel: typing debounces into one setOptions with a growing seq; stale states are dropped', { skip }, async () => {
+  const p = await open('panel', { type: 'panelState', state: panelState() });
+  await p.page.waitForSelector('.verdict-fits');
+  const batch = p.page.locator('#f-batch input');
+  await batch.fill('3');
+  await batch.fill('32');
+  await p.page.waitForTimeout(600);
+  let sets = (await p.posted()).filter((m) => m.type === 'setOptions');
+  assert.equal(sets.length, 1, 'one message for the burst of typing');
+  assert.equal(sets[0]!.seq, 1);
+  assert.equal((sets[0]!.patch as { batch: number }).batch, 32);
+  // A late state answering nothing newer than what is shown: ignored for the controls.
+  await p.send({ type: 'panelState', state: panelState({ busy: true }) });
+  assert.equal(await batch.inputValue(), '32', 'controls keep what the user typed');
+  // The reply to seq 1 lands.
+  const r32 = sampleResult({ layers: 300, batch: 32 });
+  await p.send({ type: 'panelState', state: panelState({ options: { model: 'yolov8n.pt', batch: [32] }, result: r32, resultSeq: 1 }) });
+  await p.page.waitForFunction(() => document.querySelector('#verdict')?.textContent?.includes('batch 32'));
+  // An older state arriving after it is dropped.
+  await p.send({ type: 'panelState', state: panelState({ resultSeq: 0 }) });
+  await p.page.waitForTimeout(50);
+  assert.match((await p.page.textContent('#verdict')) ?? '', /batch 32/);
+  // An invalid value is flagged on the field and not sent.
+  await batch.fill('0');
+  await p.page.waitForTimeout(500);
+  sets = (await p.posted()).filter((m) => m.type === 'setOptions');
+  assert.equal(sets.length, 1);
+  assert.match((await p.page.textContent('#e-batch')) ?? '', /whole number/);
+  assert.equal(await p.page.getAttribute('#f-batch', 'aria-invalid'), 'true');
+  await p.page.close();
+});
+
+test('panel: malformed messages are ignored and logged', { skip }, async () => {
+  const p = await open('panel', { type: 'panelState', state: panelState() });
+  await p.page.waitForSelector('.verdict-fits');
+  await p.send({ type: 'panelState', state: { options: {}, result: 'x' } });
+  await p.send({ type: 'exec', code: 'alert(1)' });
+  await p.page.waitForTimeout(50);
+  assert.equal(p.warnings.filter((w) => w.includes('ignored message')).length, 2);
+  assert.equal(await p.page.textContent('#model-name'), 'yolov8n');
+  assert.deepEqual(p.errors, []);
+  await p.page.close();
+});
+
+test('panel: worker error banner keeps the last result and offers Show Log', { skip }, async () => {
+  const p = await open('panel', { type: 'panelState', state: panelState({ error: { message: 'Unsupported opset 3', hasLog: true } }) });
+  await p.page.waitForSelector('#error:not([hidden])');
+  assert.match((await p.page.textContent('#error-text')) ?? '', /Unsupported opset 3 — showing the last good estimate/);
+  await p.page.click('#btn-log');
+  assert.ok((await p.posted()).some((m) => m.type === 'showLog'));
+  assert.equal(await p.page.locator('#breakdown svg.breakdown-bar').count(), 1, 'the last good result is still drawn');
+  await p.page.close();
+});
+
+test('panel: table sorting, filtering, paging and keyboard selection linked to the timeline', { skip }, async () => {
+  const p = await open('panel', { type: 'panelState', state: panelState({ result: sampleResult({ layers: 2500 }) }) });
+  await p.page.waitForSelector('.verdict-fits');
+  await p.page.click('#tab-layers');
+  assert.match((await p.page.textContent('#page-label')) ?? '', /Page 1 of 13/);
+  await p.page.click('button.sort[data-sort="activationBytes"]');
+  assert.equal(await p.page.getAttribute('th[data-sort="activationBytes"]', 'aria-sort'), 'descending');
+  await p.page.locator('#filter input').fill('conv2d model.10/');
+  await p.page.waitForTimeout(300);
+  assert.match((await p.page.textContent('#match-count')) ?? '', /^\d+ of 2502 layers$/);
+  await p.page.locator('#filter input').fill('');
+  await p.page.waitForTimeout(300);
+  await p.page.click('tr.layer-row >> nth=0');
+  const first = await p.page.getAttribute('tr.layer-row.selected', 'data-index');
+  await p.page.keyboard.press('ArrowDown');
+  const second = await p.page.getAttribute('tr.layer-row.selected', 'data-index');
+  assert.notEqual(first, second);
+  assert.equal(await p.page.evaluate(() => document.activeElement?.getAttribute('data-index')), second, 'focus follows the selection');
+  assert.equal(await p.page.locator('#timeline .selected-marker').count(), 2, 'forward and backward points marked');
+  await p.page.click('button.group-toggle[data-group="backbone"]');
+  assert.equal(await p.page.getAttribute('button.group-toggle[data-group="backbone"]', 'aria-expanded'), 'false');
+  await p.page.click('#btn-next');
+  assert.match((await p.page.textContent('#page-label')) ?? '', /Page 2 of/);
+  const saved = await p.page.evaluate(() => (window as unknown as { __saved: { ui: { query: { sort: string } } } }).__saved);
+  assert.equal(saved.ui.query.sort, 'activationBytes', 'UI state persisted with setState');
+  await p.page.close();
+});
+
+test('panel: export buttons ask the host', { skip }, async () => {
+  const p = await open('panel', { type: 'panelState', state: panelState() });
+  await p.page.waitForSelector('.verdict-fits');
+  await p.page.click('#btn-md');
+  await p.page.click('#btn-csv');
+  await p.page.click('#btn-json');
+  const exports = (await p.posted()).filter((m) => m.type === 'export').map((m) => m.format);
+  assert.deepEqual(exports, ['markdown', 'csv', 'json']);
+  await p.send({ type: 'notice', level: 'info', text: 'Saved CSV to /tmp/x.csv' });
+  await p.page.waitForSelector('#notice:not([hidden])');
+  assert.equal(await p.page.textContent('#notice-text'), 'Saved CSV to /tmp/x.csv');
+  await p.page.close();
+});
+
+test('sidebar: renders the state at narrow width; clicks and keys post openEntry and refresh', { skip }, async () => {
+  const entry = { id: 'file:///ws/a.onnx', label: 'a.onnx', detail: 'models/a.onnx', kind: 'model' as const, model: '/ws/a.onnx', batch: 16, imgsz: 640, verdict: 'fits' as const, deviceBytes: 3 * GIB, vramBytes: 8 * GIB, maxBatch: 40 };
+  const state: SidebarState = { gpus: [{ name: 'RTX 4060', totalBytes: 8 * GIB, usedBytes: GIB, source: 'nvidia-smi' }], gpuMessage: null, active: entry, workspace: [entry, { ...entry, id: 'b', label: 'b.yaml' }], updatedAt: 1 };
+  const p = await open('sidebar', { type: 'sidebarState', state }, 240);
+  await p.page.waitForSelector('button.entry');
+  assert.match((await p.page.textContent('body')) ?? '', /Largest batch that fits: 40/);
+  const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no horizontal scroll at 240 px (${overflow})`);
+  await p.page.click('ul.entries button.entry >> nth=1');
+  await p.page.focus('ul.entries button.entry >> nth=0');
+  await p.page.keyboard.press('ArrowDown');
+  await p.page.keyboard.press('Enter');
+  await p.page.click('#refresh');
+  const posted = await p.posted();
+  assert.deepEqual(
+    posted.filter((m) => m.type !== 'ready'),
+    [{ type: 'openEntry', id: 'b' }, { type: 'openEntry', id: 'b' }, { type: 'refresh' }],
+  );
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(unexpected(p.violations), []);
+  await p.page.close();
+});
