@@ -25,7 +25,8 @@ export interface OptionsPatch {
   gpuTotalBytes?: number | null;
   gpus?: number;
   margin?: number;
-  objectsPerImage?: number;
+  /** null = back to the estimator's default. */
+  objectsPerImage?: number | null;
   pruneRatio?: number;
   deployPrecision?: DeployPrecision;
 }
@@ -281,8 +282,9 @@ export function validateOptionsPatch(v: unknown, at = 'patch'): OptionsPatch {
   if (gpus !== undefined) p.gpus = gpus;
   const margin = optional(o, 'margin', (x, k) => ranged(x, `${at}.${k}`, B.margin.min, B.margin.max));
   if (margin !== undefined) p.margin = margin;
-  const objects = optional(o, 'objectsPerImage', (x, k) => int(x, `${at}.${k}`, B.objectsPerImage.min, B.objectsPerImage.max));
-  if (objects !== undefined) p.objectsPerImage = objects;
+  if ('objectsPerImage' in o && o.objectsPerImage !== undefined) {
+    p.objectsPerImage = nullable(o.objectsPerImage, (x) => int(x, `${at}.objectsPerImage`, B.objectsPerImage.min, B.objectsPerImage.max));
+  }
   const prune = optional(o, 'pruneRatio', (x, k) => ranged(x, `${at}.${k}`, B.pruneRatio.min, B.pruneRatio.max));
   if (prune !== undefined) p.pruneRatio = prune;
   const dp = optional(o, 'deployPrecision', (x, k) => oneOf(x, `${at}.${k}`, PRECISIONS));

@@ -43,8 +43,10 @@ test('under DDP the batch must divide by the GPU count', () => {
   assert.equal(readFields({ ...v, batch: '32', gpus: '4' }).errors.batch, undefined);
 });
 
-test('an empty VRAM field means "no GPU"; a comma decimal is accepted', () => {
+test('an empty VRAM field means "no GPU"; an empty objects field means the default; a comma decimal is accepted', () => {
   const v = valuesFromOptions({ model: 'x' }, null);
+  assert.equal(readFields({ ...v, objects: '' }).patch.objectsPerImage, null);
+  assert.equal('objectsPerImage' in applyPatch({ model: 'x', objectsPerImage: 50 }, { objectsPerImage: null }), false);
   assert.equal(readFields({ ...v, vram: '' }).patch.gpuTotalBytes, null);
   assert.equal(readFields({ ...v, vram: '7,5' }).patch.gpuTotalBytes, 7.5 * GIB);
 });

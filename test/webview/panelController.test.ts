@@ -122,6 +122,23 @@ test('a worker error shows one readable line and keeps the last good result', as
   assert.equal(h.states().at(-1)!.error, null);
 });
 
+test('a reloaded page (ready again) counts its requests from 1', async () => {
+  const h = harness(sampleResult());
+  await h.c.handle({ type: 'ready' });
+  const a = h.c.handle({ type: 'setOptions', seq: 7, patch: { batch: 8 } });
+  await tick();
+  h.calls[0]!.resolve(sampleResult({ batch: 8 }));
+  await a;
+  await h.c.handle({ type: 'ready' });
+  assert.equal(h.states().at(-1)!.resultSeq, 0);
+  const b = h.c.handle({ type: 'setOptions', seq: 1, patch: { batch: 4 } });
+  await tick();
+  assert.equal(h.calls.length, 2, 'seq 1 of the new page is not taken for a stale request');
+  h.calls[1]!.resolve(sampleResult({ batch: 4 }));
+  await b;
+  assert.equal(h.states().at(-1)!.resultSeq, 1);
+});
+
 test('invalid messages are logged and ignored', async () => {
   const h = harness(sampleResult());
   await h.c.handle({ type: 'setOptions', seq: 1, patch: { model: '/etc/passwd' } });

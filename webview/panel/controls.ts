@@ -37,7 +37,7 @@ export const FIELDS: readonly FieldDef[] = [
   { id: 'vram', label: 'VRAM', kind: 'number', unit: 'GiB', help: 'GPU memory to check against; empty = no GPU' },
   { id: 'gpus', label: 'GPUs', kind: 'number', help: 'DDP world size: each GPU gets batch / GPUs' },
   { id: 'margin', label: 'Safety margin', kind: 'number', unit: '%', help: 'Share of VRAM kept free' },
-  { id: 'objects', label: 'Objects / image', kind: 'number', help: 'Ground-truth boxes per image the label assigner sees' },
+  { id: 'objects', label: 'Objects / image', kind: 'number', help: 'Ground-truth boxes per image the label assigner sees; empty = the estimator’s default' },
   { id: 'prune', label: 'Pruning', kind: 'number', unit: '%', help: 'Channel pruning ratio: widths scale by (1 − ratio)' },
   {
     id: 'deploy',
@@ -126,7 +126,8 @@ export function readFields(v: FieldValues): ReadResult {
   if (batch !== undefined && gpus !== undefined && batch % gpus !== 0) errors.batch = `must be a multiple of the GPU count (${gpus}) under DDP`;
   const margin = percent('margin', B.margin.max);
   if (margin !== undefined) patch.margin = margin;
-  if (String(v.objects).trim() !== '') {
+  if (String(v.objects).trim() === '') patch.objectsPerImage = null;
+  else {
     const objects = integer('objects', B.objectsPerImage.min, B.objectsPerImage.max);
     if (objects !== undefined) patch.objectsPerImage = objects;
   }

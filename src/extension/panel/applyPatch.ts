@@ -14,7 +14,8 @@ export function applyPatch(o: AnalyzeOptions, p: OptionsPatch): AnalyzeOptions {
   if (p.optimizer !== undefined) next.optimizer = p.optimizer;
   if (p.gpus !== undefined) next.gpus = p.gpus;
   if (p.margin !== undefined) next.margin = p.margin;
-  if (p.objectsPerImage !== undefined) next.objectsPerImage = p.objectsPerImage;
+  if (p.objectsPerImage === null) delete next.objectsPerImage;
+  else if (p.objectsPerImage !== undefined) next.objectsPerImage = p.objectsPerImage;
   if (p.pruneRatio !== undefined) next.pruneRatio = p.pruneRatio;
   if (p.deployPrecision !== undefined) next.deployPrecision = p.deployPrecision;
   if (p.gpuTotalBytes !== undefined) next.gpu = p.gpuTotalBytes === null ? null : withTotal(o.gpu ?? null, p.gpuTotalBytes);

@@ -84,6 +84,9 @@ export class PanelController {
     const msg = parsed.value;
     switch (msg.type) {
       case 'ready':
+        // A new page (first load, or a hidden panel rebuilt when shown) counts its requests from 1.
+        this.webviewSeq = 0;
+        this.state = { ...this.state, resultSeq: 0 };
         this.resend();
         return;
       case 'showLog':
