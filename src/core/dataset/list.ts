@@ -1,0 +1,137 @@
+// List a split's image files the way Ultralytics' `BaseDataset.get_img_files` does, streaming:
+//   - a folder → every file under it whose extension is an image format (`glob("**/*.*")`: hidden
+//     files and folders skipped, symlinked folders followed);
+//   - a `.txt` (any non-image file) → one image path per line, `./x` relative to the list's folder;
+//   - an image file → itself.
+// Symlinked folders are followed once per real folder (device + inode), so a link loop ends.
+// Paths are yielded as listed (not realpath'd), because the label path is derived from them.
+
+import { createReadStream } from 'node:fs';
+import { opendir, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { isImagePath } from './paths';
+
+export interface ListOptions {
+  /** Stop listing (and report `complete: false`) after this time (performance.now() clock). */
+  deadline: number;
+  signal?: AbortSignal;
+  /** Base for relative list lines without `./`; default: the list file's folder. */
+  cwd?: string;
+  notes: string[];
+}
+
+/** Yields image paths in chunks; returns whether listing finished before the deadline. */
+export async function* listImages(sources: string[], opts: ListOptions): AsyncGenerator<string[], boolean> {
+  const seenDirs = new Set<string>();
+  let complete = true;
+  const out = { chunk: [] as string[] };
+  const timeUp = () => {
+    throwIfAborted(opts.signal);
+    return performance.now() > opts.deadline;
+  };
+  for (const src of sources) {
+    let st;
+    try {
+      st = await stat(src);
+    } catch {
+      opts.notes.push(`${src} does not exist (Ultralytics stops with "does not exist")`);
+      continue;
+    }
+    if (st.isDirectory()) {
+      seenDirs.add(`${st.dev}:${st.ino}`);
+      // Depth-first with an explicit stack: deep trees do not grow the JS call stack.
+      const stack: string[] = [src];
+      while (stack.length) {
+        if (timeUp()) {
+          complete = false;
+          break;
+        }
+        const dir = stack.pop()!;
+        let handle;
+        try {
+          handle = await opendir(dir, { bufferSize: 256 });
+        } catch (e) {
+          opts.notes.push(`cannot list ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+          continue;
+        }
+        let n = 0;
+        for await (const ent of handle) {
+          const name = ent.name;
+          if (name.charCodeAt(0) === 46 /* '.' */) continue; // glob's `*` and `**` skip hidden names
+          const p = join(dir, name);
+          // Folders, and links to folders (glob follows them), are entered once per device + inode.
+          // A dangling link stays a candidate file: listed below when named like an image.
+          if (ent.isDirectory() || ent.isSymbolicLink() || !ent.isFile()) {
+            try {
+              const t = await stat(p);
+              if (t.isDirectory()) {
+                const key = `${t.dev}:${t.ino}`;
+                if (!seenDirs.has(key)) {
+                  seenDirs.add(key);
+                  stack.push(p);
+                }
+              }
+            } catch {
+              /* dangling link or vanished entry */
+            }
+          }
+          // `*.*` matches folders too: Ultralytics lists a folder named `x.jpg` as an image (and fails to read it).
+          if (isImagePath(name)) out.chunk.push(p);
+          if (++n % 1024 === 0) {
+            if (out.chunk.length) {
+              yield out.chunk;
+              out.chunk = [];
+            }
+            if (timeUp()) {
+              complete = false;
+              break;
+            }
+          }
+        }
+        if (!complete) {
+          await handle.close().catch(() => undefined);
+          break;
+        }
+        if (out.chunk.length >= 256) {
+          yield out.chunk;
+          out.chunk = [];
+        }
+      }
+    } else if (isImagePath(src)) {
+      out.chunk.push(src);
+    } else {
+      // A list file: stream its lines.
+      const parent = dirname(src);
+      const base = opts.cwd ?? parent;
+      if (!opts.cwd) opts.notes.push(`relative lines in ${src} resolved against its folder (the training cwd is unknown)`);
+      const rl = createInterface({ input: createReadStream(src, { encoding: 'utf8' }), crlfDelay: Infinity });
+      let n = 0;
+      for await (const line of rl) {
+        const x = line.trim();
+        if (!x || !isImagePath(x)) continue;
+        out.chunk.push(x.startsWith('./') ? join(parent, x.slice(2)) : isAbsolute(x) ? x : resolve(base, x));
+        if (++n % 1024 === 0) {
+          yield out.chunk;
+          out.chunk = [];
+          if (timeUp()) {
+            complete = false;
+            rl.close();
+            break;
+          }
+        }
+      }
+    }
+    if (!complete) break;
+  }
+  if (out.chunk.length) yield out.chunk;
+  return complete;
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) {
+    const e = new Error('dataset scan aborted');
+    e.name = 'AbortError';
+    throw e;
+  }
+}
