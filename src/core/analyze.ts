@@ -109,7 +109,7 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
 
   const first = evaluate(batches[0]);
   const { layers, lossLayers } = source.rows(first.graph, first.step.saved);
-  const timeline = buildTimeline(first.step);
+  const timeline = buildTimeline(first.step, first.graph, [...layers, ...lossLayers]);
   const model = {
     name: source.name,
     source: source.source,
@@ -168,13 +168,17 @@ function curveBatches(top: number, gpus: number): number[] {
   return [...out].sort((a, b) => a - b);
 }
 
-function buildTimeline(step: StepEstimate): TimelinePoint[] {
+/** The step's live-bytes marks, thinned to at most ~400 points, each tied to the report row of the op
+ *  it follows (ONNX rows are nodes: a training op maps to the node it was converted from). */
+function buildTimeline(step: StepEstimate, graph: TrainGraph, rows: { index: number; name: string }[]): TimelinePoint[] {
+  const rowByName = new Map(rows.map((r) => [r.name, r.index]));
+  const rowOf = (op: number | null) => (op === null ? null : rowByName.get(graph.ops[op].name.split('#')[0]) ?? null);
   const marks = step.replay.marks;
   const stride = Math.max(1, Math.ceil(marks.length / 400));
   const out: TimelinePoint[] = [];
   marks.forEach((m, i) => {
     if (i % stride === 0 || i === marks.length - 1 || m.phase === 'optimizer' || m.op === null) {
-      out.push({ phase: m.phase, label: m.label, layer: m.op, liveBytes: m.live });
+      out.push({ phase: m.phase, label: m.label, layer: rowOf(m.op), liveBytes: m.live });
     }
   });
   return out;

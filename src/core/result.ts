@@ -99,7 +99,9 @@ export interface LayerRow {
   params: number;
   flops: number;
   outputBytes: number;
-  /** Bytes this layer saves for backward at the requested batch (first saver of a storage owns it). */
+  /** Bytes this layer saves for backward at the requested batch (first saver of a storage owns it).
+   *  Summed over `layers` and `lossLayers` this is `bytes.activations`; autocast's fp16 weight
+   *  copies are not in it (they are part of `allocated`). */
   activationBytes: number;
   inferenceOnly?: boolean;
   unsupported?: string;
@@ -109,7 +111,7 @@ export interface TimelinePoint {
   /** 'forward' | 'loss' | 'backward' | 'optimizer' */
   phase: string;
   label: string;
-  /** Layer index (LayerRow.index) this point follows, when it belongs to one. */
+  /** Index (LayerRow.index, in `layers` or `lossLayers`) of the row this point follows, or null. */
   layer: number | null;
   /** Live allocated bytes after this step. */
   liveBytes: number;

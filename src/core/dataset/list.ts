@@ -16,6 +16,8 @@ export interface ListOptions {
   /** Stop listing (and report `complete: false`) after this time (performance.now() clock). */
   deadline: number;
   signal?: AbortSignal;
+  /** Ignore the deadline until this many images are listed (so a tiny budget still yields a sample). */
+  minImages?: number;
   /** Base for relative list lines without `./`; default: the list file's folder. */
   cwd?: string;
   notes: string[];
@@ -26,9 +28,11 @@ export async function* listImages(sources: string[], opts: ListOptions): AsyncGe
   const seenDirs = new Set<string>();
   let complete = true;
   const out = { chunk: [] as string[] };
+  let listed = 0;
+  const minImages = opts.minImages ?? 0;
   const timeUp = () => {
     throwIfAborted(opts.signal);
-    return performance.now() > opts.deadline;
+    return listed + out.chunk.length >= minImages && performance.now() > opts.deadline;
   };
   for (const src of sources) {
     let st;
@@ -80,6 +84,7 @@ export async function* listImages(sources: string[], opts: ListOptions): AsyncGe
           if (isImagePath(name)) out.chunk.push(p);
           if (++n % 1024 === 0) {
             if (out.chunk.length) {
+              listed += out.chunk.length;
               yield out.chunk;
               out.chunk = [];
             }
@@ -94,6 +99,7 @@ export async function* listImages(sources: string[], opts: ListOptions): AsyncGe
           break;
         }
         if (out.chunk.length >= 256) {
+          listed += out.chunk.length;
           yield out.chunk;
           out.chunk = [];
         }
@@ -104,14 +110,24 @@ export async function* listImages(sources: string[], opts: ListOptions): AsyncGe
       // A list file: stream its lines.
       const parent = dirname(src);
       const base = opts.cwd ?? parent;
-      if (!opts.cwd) opts.notes.push(`relative lines in ${src} resolved against its folder (the training cwd is unknown)`);
+      let guessedBase = false;
       const rl = createInterface({ input: createReadStream(src, { encoding: 'utf8' }), crlfDelay: Infinity });
       let n = 0;
       for await (const line of rl) {
         const x = line.trim();
         if (!x || !isImagePath(x)) continue;
-        out.chunk.push(x.startsWith('./') ? join(parent, x.slice(2)) : isAbsolute(x) ? x : resolve(base, x));
+        // Ultralytics: `./x` is relative to the list's folder; other relative lines to the process cwd.
+        if (x.startsWith('./')) out.chunk.push(join(parent, x.slice(2)));
+        else if (isAbsolute(x)) out.chunk.push(x);
+        else {
+          if (!opts.cwd && !guessedBase) {
+            guessedBase = true;
+            opts.notes.push(`relative lines in ${src} resolved against its folder (the training cwd is unknown)`);
+          }
+          out.chunk.push(resolve(base, x));
+        }
         if (++n % 1024 === 0) {
+          listed += out.chunk.length;
           yield out.chunk;
           out.chunk = [];
           if (timeUp()) {

@@ -95,7 +95,7 @@ export async function scanSources(target: ScanTarget, opts: ScanOptions = {}): P
   const reservoir: string[] = [];
   let total = 0;
   let lastProgress = 0;
-  const lister = listImages(target.sources, { deadline: t0 + budgetMs * LIST_BUDGET_SHARE, signal, cwd: opts.cwd, notes });
+  const lister = listImages(target.sources, { deadline: t0 + budgetMs * LIST_BUDGET_SHARE, minImages: MIN_SAMPLE, signal, cwd: opts.cwd, notes });
   let listedAll = true;
   for (;;) {
     const r = await lister.next();

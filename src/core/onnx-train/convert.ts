@@ -44,7 +44,14 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
   const producer = new Map<string, number>();
   g.nodes.forEach((n, i) => n.outputs.forEach((o) => producer.set(o, i)));
   const consumers = new Map<string, number[]>();
-  g.nodes.forEach((n, i) => n.inputs.forEach((x) => consumers.set(x, [...(consumers.get(x) ?? []), i])));
+  // push, not copy: copying the list per use is quadratic in a tensor's consumer count
+  g.nodes.forEach((n, i) =>
+    n.inputs.forEach((x) => {
+      const users = consumers.get(x);
+      if (users) users.push(i);
+      else consumers.set(x, [i]);
+    }),
+  );
   const nodeModule = g.nodes.map((n) => {
     const m = ultralyticsModule(n.name);
     return m ? { index: m.index as number | null, path: m.path } : { index: null as number | null, path: '' };
@@ -60,7 +67,8 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
   tensorOf.set(imageInput.name, b.addInput());
 
   // ---- head: find the training outputs of the last module and mark what follows as inference-only ----
-  const headIndex = Math.max(-1, ...nodeModule.map((m) => m.index ?? -1));
+  // a loop, not Math.max(...spread): a spread of ~100k+ nodes overflows the call stack
+  const headIndex = nodeModule.reduce((max, m) => Math.max(max, m.index ?? -1), -1);
   const inHead = (i: number) => headIndex >= 0 && nodeModule[i].index === headIndex;
   const isConv = (name: string) => {
     const p = producer.get(name);
@@ -90,7 +98,7 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
       const i = stack.pop()!;
       if (inferenceOnly.has(i) || trainingOutputs.has(i)) continue;
       inferenceOnly.add(i);
-      for (const o of g.nodes[i].outputs) stack.push(...(consumers.get(o) ?? []));
+      for (const o of g.nodes[i].outputs) for (const c of consumers.get(o) ?? []) stack.push(c);
     }
     // the DFL conv and other head nodes that only feed inference-only nodes
     g.nodes.forEach((n, i) => {

@@ -31,7 +31,7 @@ function opRow(op: TrainOp, graph: TrainGraph, saved: SavedSummary): LayerRow {
     params: op.params,
     flops: op.flops,
     outputBytes: op.outputs.reduce((a, o) => a + numel(graph.tensors[o].shape) * DTYPE_BYTES[saved.dtypes[o]], 0),
-    activationBytes: s ? s.activationBytes + s.paramCastBytes : 0,
+    activationBytes: s ? s.activationBytes : 0,
   };
   if (op.inferenceOnly) row.inferenceOnly = true;
   if (op.kind === 'unsupported') row.unsupported = op.note ?? op.source;
@@ -61,7 +61,7 @@ export function buildOnnxLayerRows(shapes: ShapeResult, graph: TrainGraph, saved
     const base = op.name.split('#')[0];
     const s = saved.perOp[op.index];
     const e = byNode.get(base) ?? { act: 0, op };
-    e.act += s ? s.activationBytes + s.paramCastBytes : 0;
+    e.act += s ? s.activationBytes : 0;
     byNode.set(base, e);
   }
   const layers = shapes.nodes.map((n, k): LayerRow => {
@@ -86,6 +86,8 @@ export function buildOnnxLayerRows(shapes: ShapeResult, graph: TrainGraph, saved
     if (n.unsupported) row.unsupported = n.note ?? n.opType;
     return row;
   });
+  // node rows are numbered by position: continue the numbering for the loss rows
+  lossLayers.forEach((r, k) => (r.index = layers.length + k));
   return { layers, lossLayers };
 }
 

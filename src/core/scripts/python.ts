@@ -11,7 +11,7 @@ import type { CallSite, SettingKey, TrainingRun, TrainingSettings } from './type
 import { isUnknown, makeSetting, setSetting, type Lit, type SettingSite, type Value } from './values';
 
 /** Parsing stops (with partial results) after this long. */
-export const PARSE_TIMEOUT_MS = 2000;
+export const PARSE_TIMEOUT_MS = 20000;
 /** How many names / nested expressions a value may be followed through. */
 const MAX_DEPTH = 24;
 
@@ -53,8 +53,10 @@ interface Binding {
   why?: string;
   /** `x.update(...)` and similar: the object may have changed. */
   mutated?: boolean;
-  /** Enclosing conditional blocks below the scope: the binding only runs if they do. */
-  blocks: Node[];
+  /** End offset of `stmt`. */
+  end: number;
+  /** Enclosing conditional blocks below the scope, as [start, end] offsets: the binding only runs if they do. */
+  blocks: Array<[number, number]>;
 }
 
 interface SiteValue {
@@ -112,7 +114,8 @@ export function scanPython(parser: Parser, frag: Fragment, loc: Locator): Python
 
 class PythonReader {
   private readonly calls: Node[] = [];
-  private readonly bindingsByScope = new Map<number, Binding[]>();
+  /** Per scope: bindings by name, in source order (lookups must not scan the whole scope). */
+  private readonly bindingsByScope = new Map<number, Map<string, Binding[]>>();
   private readonly argparseDests = new Map<string, { value: Value; flag: string; line: number }>();
 
   constructor(private readonly root: Node, private readonly loc: Locator) {}
@@ -139,18 +142,8 @@ class PythonReader {
   // ---- tree walking -------------------------------------------------------------------------
 
   private collectCalls(): void {
-    const cursor = this.root.walk();
-    try {
-      for (;;) {
-        if (cursor.nodeType === 'call') this.calls.push(cursor.currentNode);
-        if (cursor.gotoFirstChild()) continue;
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) return;
-        }
-      }
-    } finally {
-      cursor.delete();
-    }
+    // One query inside the WebAssembly side, instead of visiting every node from JS.
+    for (const n of this.root.descendantsOfType('call')) if (n) this.calls.push(n);
   }
 
   private range(n: Node) {
@@ -174,22 +167,29 @@ class PythonReader {
     return this.root;
   }
 
-  private bindings(scope: Node): Binding[] {
-    const cached = this.bindingsByScope.get(scope.id);
-    if (cached) return cached;
-    const out: Binding[] = [];
-    const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
-    if (body) this.collectBindings(body, scope, out);
-    out.sort((a, b) => a.start - b.start);
-    this.bindingsByScope.set(scope.id, out);
-    return out;
+  private bindings(scope: Node, name: string): Binding[] {
+    let byName = this.bindingsByScope.get(scope.id);
+    if (!byName) {
+      const out: Binding[] = [];
+      const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+      if (body) this.collectBindings(body, scope, out);
+      out.sort((a, b) => a.start - b.start);
+      byName = new Map();
+      for (const b of out) {
+        const list = byName.get(b.name);
+        if (list) list.push(b);
+        else byName.set(b.name, [b]);
+      }
+      this.bindingsByScope.set(scope.id, byName);
+    }
+    return byName.get(name) ?? [];
   }
 
-  private conditionalBlocks(n: Node, scope: Node): Node[] {
-    const blocks: Node[] = [];
+  private conditionalBlocks(n: Node, scope: Node): Array<[number, number]> {
+    const blocks: Array<[number, number]> = [];
     for (let p = n.parent; p && p.id !== scope.id; p = p.parent) {
       // A `with` body always runs; every other block (if/elif/else/for/while/try/except) may not.
-      if (p.type === 'block' && p.parent?.type !== 'with_statement' && !(p.parent && SCOPE_TYPES.has(p.parent.type))) blocks.push(p);
+      if (p.type === 'block' && p.parent?.type !== 'with_statement' && !(p.parent && SCOPE_TYPES.has(p.parent.type))) blocks.push([p.startIndex, p.endIndex]);
     }
     return blocks;
   }
@@ -199,7 +199,8 @@ class PythonReader {
     while (stack.length) {
       const n = stack.pop()!;
       if (n.id !== start.id && (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda')) continue;
-      const add = (b: Omit<Binding, 'blocks' | 'start'>) => out.push({ ...b, start: b.stmt.startIndex, blocks: this.conditionalBlocks(b.stmt, scope) });
+      const add = (b: Omit<Binding, 'blocks' | 'start' | 'end'>) =>
+        out.push({ ...b, start: b.stmt.startIndex, end: b.stmt.endIndex, blocks: this.conditionalBlocks(b.stmt, scope) });
       if (n.type === 'assignment') {
         let left = n.childForFieldName('left');
         let right = n.childForFieldName('right');
@@ -249,7 +250,7 @@ class PythonReader {
     }
   }
 
-  private bindTarget(t: Node, value: Node | null, stmt: Node, add: (b: Omit<Binding, 'blocks' | 'start'>) => void): void {
+  private bindTarget(t: Node, value: Node | null, stmt: Node, add: (b: Omit<Binding, 'blocks' | 'start' | 'end'>) => void): void {
     if (t.type === 'identifier') {
       add({ name: t.text, stmt, value: value ?? undefined });
     } else if ((t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern') && value) {
@@ -277,7 +278,8 @@ class PythonReader {
 
   /** A binding applies to a use when the use is inside every conditional block around it. */
   private certain(b: Binding, use: Node): boolean {
-    return b.blocks.every((blk) => blk.startIndex <= use.startIndex && use.endIndex <= blk.endIndex);
+    const [s, e] = [use.startIndex, use.endIndex];
+    return b.blocks.every(([bs, be]) => bs <= s && e <= be);
   }
 
   private paramDefault(scope: Node, name: string): Node | null | undefined {
@@ -300,9 +302,18 @@ class PythonReader {
       if (s.type === 'module') break;
     }
     for (const scope of scopes) {
-      const all = this.bindings(scope).filter((b) => b.name === name && !b.item && !b.mutated);
-      const before = all.filter((b) => b.start < use.startIndex && !(b.stmt.startIndex <= use.startIndex && use.endIndex <= b.stmt.endIndex && b.stmt.type !== 'for_statement'));
-      const last = before[before.length - 1];
+      // The last plain binding that starts before the use and does not contain it (`x = f(x)`
+      // reads the previous x); a for statement does bind its loop variable inside its body.
+      const all = this.bindings(scope, name);
+      const useStart = use.startIndex;
+      const useEnd = use.endIndex;
+      let last: Binding | undefined;
+      for (let k = all.length - 1; k >= 0 && !last; k--) {
+        const b = all[k];
+        if (b.item !== undefined || b.mutated || b.start >= useStart) continue;
+        if (b.start <= useStart && useEnd <= b.end && b.stmt.type !== 'for_statement') continue;
+        last = b;
+      }
       if (!last) {
         const dflt = this.paramDefault(scope, name);
         if (dflt !== undefined) return { unknown: `${name} is a parameter of ${fieldText(scope.childForFieldName('name'))}()${dflt ? ` (default ${dflt.text})` : ''}: its value depends on the caller` };
@@ -313,6 +324,8 @@ class PythonReader {
       if (!last.value) return { unknown: `${name} has no value here` };
       return { node: last.value, binding: last };
     }
+    const later = scopes.flatMap((sc) => this.bindings(sc, name)).find((b) => b.start > use.startIndex && b.item === undefined && !b.mutated);
+    if (later) return { unknown: `${name} is only assigned after this line (line ${this.loc.line(later.start)})` };
     return { unknown: `${name} is not assigned in this file` };
   }
 
@@ -596,8 +609,8 @@ class PythonReader {
       if ('unknown' in d) return d;
       // Later `args['batch'] = 32` (in straight-line code) overrides; `args.update(...)` makes it unknowable.
       const scope = this.scopeOf(r.binding.stmt);
-      for (const b of this.bindings(scope)) {
-        if (b.name !== n.text || b.start <= r.binding.start || b.start >= use.startIndex) continue;
+      for (const b of this.bindings(scope, n.text)) {
+        if (b.start <= r.binding.start || b.start >= use.startIndex) continue;
         if (b.mutated) return { unknown: `${b.why ?? `${n.text} is changed`} (line ${this.loc.line(b.start)})` };
         if (b.item !== undefined && b.value) {
           if (!this.certain(b, use)) return { unknown: `${n.text}['${b.item}'] is assigned conditionally (line ${this.loc.line(b.start)})` };
