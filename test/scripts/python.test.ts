@@ -282,3 +282,22 @@ test('self-referencing names do not loop', () => {
   assert.equal(scan.runs[0].settings.batch!.value, null);
   assert.equal(scan.runs[0].settings.epochs!.value, null);
 });
+
+test('a parse that runs past its time limit stops with a note', async () => {
+  const { scanPython } = await import('../../src/core/scripts/python');
+  const { wholeFile, makeLocator } = await import('../../src/core/scripts/text');
+  const parser = await initPythonParser();
+  const src = 'x = [1, 2, 3]\n'.repeat(50000);
+  const r = scanPython(parser, wholeFile(src), makeLocator(src, wholeFile(src)), 0);
+  assert.deepEqual(r.runs, []);
+  assert.match(r.notes[0], /took longer than 0 s and was stopped/);
+  // The parser is usable again afterwards.
+  assert.equal(py(`YOLO('n.pt').train(data='d', batch=2)\n`).runs[0].settings.batch!.value, 2);
+});
+
+test('generated files with thousands of training calls are capped', () => {
+  const src = "m = YOLO('n.pt')\n" + "m.train(data='d', batch=1)\n".repeat(1005);
+  const scan = py(src);
+  assert.equal(scan.runs.length, 1000);
+  assert.match(scan.notes.join(), /only the first 1000 training calls were read/);
+});

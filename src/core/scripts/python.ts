@@ -11,7 +11,9 @@ import type { CallSite, SettingKey, TrainingRun, TrainingSettings } from './type
 import { isUnknown, makeSetting, setSetting, type Lit, type SettingSite, type Value } from './values';
 
 /** Parsing stops (with partial results) after this long. */
-export const PARSE_TIMEOUT_MS = 20000;
+export const PARSE_TIMEOUT_MS = 5000;
+/** A script with more training calls than this is generated code; the rest are not read. */
+export const MAX_RUNS = 1000;
 /** How many names / nested expressions a value may be followed through. */
 const MAX_DEPTH = 24;
 
@@ -95,24 +97,27 @@ function decodeEscapes(s: string): string {
   });
 }
 
-export function scanPython(parser: Parser, frag: Fragment, loc: Locator): PythonScan {
+export function scanPython(parser: Parser, frag: Fragment, loc: Locator, timeoutMs = PARSE_TIMEOUT_MS): PythonScan {
   const notes: string[] = [];
-  const deadline = Date.now() + PARSE_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   parser.reset();
   const tree = parser.parse(frag.text, null, { progressCallback: () => Date.now() > deadline });
   if (!tree) {
-    return { runs: [], notes: [`Python parsing took longer than ${PARSE_TIMEOUT_MS / 1000} s and was stopped; no settings were read`] };
+    return { runs: [], notes: [`Python parsing took longer than ${timeoutMs / 1000} s and was stopped; no settings were read`] };
   }
   try {
     const root = tree.rootNode;
     if (root.hasError) notes.push('the Python code has syntax errors; settings were read from the parts that parse');
-    return { runs: new PythonReader(root, loc).read(), notes };
+    const reader = new PythonReader(root, loc);
+    const runs = reader.read();
+    return { runs, notes: [...notes, ...reader.notes] };
   } finally {
     tree.delete();
   }
 }
 
 class PythonReader {
+  readonly notes: string[] = [];
   private readonly calls: Node[] = [];
   /** Per scope: bindings by name, in source order (lookups must not scan the whole scope). */
   private readonly bindingsByScope = new Map<number, Map<string, Binding[]>>();
@@ -134,6 +139,10 @@ class PythonReader {
       else if (name === 'DataLoader') run = this.dataLoader(call);
       else if (name === 'load' && fn && /(^|\.)hub\.load$/.test(fn.text)) run = this.torchHub(call);
       if (run) runs.push(run);
+      if (runs.length >= MAX_RUNS) {
+        this.notes.push(`only the first ${MAX_RUNS} training calls were read`);
+        break;
+      }
     }
     runs.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return runs;
