@@ -28,18 +28,16 @@ export function topologicalOrder(file: string, g: OnnxGraph): number[] {
     pending[i] = deps.size;
     for (const p of deps) consumers[p].push(i);
   });
-  // Ready nodes are taken in file order, so a sorted file keeps its order exactly.
+  // Ready nodes are taken in file order (smallest index first), so a sorted file keeps its order
+  // exactly. A binary heap keeps that O(n log n) whatever the file order: a sorted insert into an
+  // array was quadratic on a file listing many independent nodes before their consumers.
   const order: number[] = [];
-  const ready: number[] = [];
-  for (let i = g.nodes.length - 1; i >= 0; i--) if (pending[i] === 0) ready.push(i);
-  while (ready.length) {
-    const i = ready.pop()!;
+  const ready = new MinHeap(g.nodes.length);
+  for (let i = 0; i < g.nodes.length; i++) if (pending[i] === 0) ready.push(i);
+  while (ready.size) {
+    const i = ready.pop();
     order.push(i);
-    const next: number[] = [];
-    for (const c of consumers[i]) if (--pending[c] === 0) next.push(c);
-    next.sort((a, b) => b - a);
-    // Keep `ready` popping the smallest index: merge the new ones in descending order.
-    for (const c of next) insertDescending(ready, c);
+    for (const c of consumers[i]) if (--pending[c] === 0) ready.push(c);
   }
   if (order.length !== g.nodes.length) {
     const stuck = g.nodes.findIndex((_, i) => pending[i] > 0);
@@ -49,9 +47,38 @@ export function topologicalOrder(file: string, g: OnnxGraph): number[] {
   return order;
 }
 
-function insertDescending(a: number[], v: number): void {
-  // Usually v is smaller than everything already waiting (file order), so this is O(1).
-  let i = a.length;
-  while (i > 0 && a[i - 1] < v) i--;
-  a.splice(i, 0, v);
+/** Min-heap of node indices (each index is pushed at most once, so `capacity` nodes suffice). */
+class MinHeap {
+  private readonly a: Int32Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.a = new Int32Array(Math.max(1, capacity));
+  }
+  push(v: number): void {
+    const a = this.a;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p] <= v) break;
+      a[i] = a[p];
+      i = p;
+    }
+    a[i] = v;
+  }
+  pop(): number {
+    const a = this.a;
+    const top = a[0];
+    const last = a[--this.size];
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) break;
+      const c = l + 1 < this.size && a[l + 1] < a[l] ? l + 1 : l;
+      if (a[c] >= last) break;
+      a[i] = a[c];
+      i = c;
+    }
+    a[i] = last;
+    return top;
+  }
 }
