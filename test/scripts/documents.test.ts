@@ -192,3 +192,18 @@ test('scanScriptAsync loads the grammar and the result is plain JSON', async () 
   assert.equal(deviceGpuCount(''), 1);
   assert.equal(deviceGpuCount(null), null);
 });
+
+test('runToAnalyzeOptions passes on known values only', async () => {
+  const { runToAnalyzeOptions } = await import('../../src/core/scripts/to-options');
+  const scan = scanScript("YOLO('yolov8s.pt').train(data='d.yaml', batch=32, imgsz=512, amp=False, optimizer='AdamW', device=[0,1], epochs=E)\n", 'python');
+  const r = runToAnalyzeOptions(scan.runs[0]);
+  assert.deepEqual(r.options, { model: 'yolov8s.pt', imgsz: 512, batch: [32], amp: false, optimizer: 'adamw', gpus: 2 });
+  assert.deepEqual(r.notes, []);
+  const auto = runToAnalyzeOptions(scanScript('yolo train model=n.pt batch=-1 device=cpu optimizer=RMSProp\n', 'shell').runs[0]);
+  assert.deepEqual(auto.options, { model: 'n.pt' });
+  assert.deepEqual(auto.notes, [
+    'the script uses AutoBatch: see the largest batch that fits instead',
+    "optimizer RMSProp is not modelled; the estimator's default is used",
+    'the script trains on cpu, not on a GPU',
+  ]);
+});

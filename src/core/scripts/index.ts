@@ -14,3 +14,4 @@ export async function scanScriptAsync(text: string, language: ScriptLanguage, wa
   if (language === 'python' || language === 'markdown' || language === 'notebook') await initPythonParser(wasmDir);
   return scanScript(text, language);
 }
+export { runToAnalyzeOptions } from './to-options';

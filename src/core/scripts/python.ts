@@ -703,7 +703,7 @@ class PythonReader {
       const modelArg = c.positional[0] ?? c.pairs.find((p) => p.key === 'model')?.value;
       const keyNode = c.positional[0] ? null : c.pairs.find((p) => p.key === 'model')?.keyNode;
       if (modelArg) settings.model = makeSetting('model', this.evaluate(modelArg), this.site(modelArg, keyNode)) as TrainingSettings['model'];
-      else notes.push(`${calleeName(cfn)}() without a model loads Ultralytics' default yolo11n.pt`);
+      else notes.push(`${calleeName(cfn)}() without a model loads Ultralytics' default model (yolo11n.pt in 8.3)`);
     } else {
       notes.push(`the model behind ${fn.childForFieldName('object')?.text ?? 'this call'} is not created in this file`);
     }

@@ -197,6 +197,7 @@ function yoloCommand(words: Token[], loc: Locator, vars: Map<string, { value: st
     setSetting(settings, sk, makeSetting(sk, v, site));
   }
   if (mode !== 'train') return null;
+  if (!settings.model) notes.push('model= is not given: Ultralytics trains its default model (yolo11n.pt in 8.3)');
   return {
     kind: 'cli',
     range: loc.range(words[0].start, words[words.length - 1].end),
