@@ -138,11 +138,12 @@ class PythonReader {
       else if (name === 'run' && fn?.type === 'attribute' && fieldText(fn.childForFieldName('object')) === 'train') run = this.yolov5Run(call);
       else if (name === 'DataLoader') run = this.dataLoader(call);
       else if (name === 'load' && fn && /(^|\.)hub\.load$/.test(fn.text)) run = this.torchHub(call);
-      if (run) runs.push(run);
+      if (!run) continue;
       if (runs.length >= MAX_RUNS) {
         this.notes.push(`only the first ${MAX_RUNS} training calls were read`);
         break;
       }
+      runs.push(run);
     }
     runs.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return runs;
