@@ -5,6 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseOnnx } from '../../src/core/onnx/index';
 import { ProtoWriter } from '../../src/core/onnx/wire-writer';
+import { convertOnnx } from '../../src/core/onnx-train/convert';
+import { inferShapes } from '../../src/core/shape/index';
+import { buildModel, type NodeSpec } from '../helpers/onnx-writer';
 
 /** A graph of `k` independent Relu nodes on `x` listed before their `k` consumers. */
 function fanOut(k: number): Uint8Array {
@@ -37,4 +40,37 @@ test('an unsorted file is still sorted smallest-index-first among ready nodes', 
   g.message(11, new ProtoWriter().string(1, 'x'));
   const bytes = new ProtoWriter().varint(1, 8).message(7, g).message(8, new ProtoWriter().string(1, '').varint(2, 17)).finish();
   assert.deepEqual(parseOnnx(bytes, 'u.onnx').graph.order, [1, 3, 2, 0]);
+});
+
+/** Conv then `n` Relus in a chain, and `fan` extra Relus all reading the Conv's output. */
+function convChain(n: number, fan = 0): Uint8Array {
+  const nodes: NodeSpec[] = [{ op: 'Conv', name: '/model.0/conv/Conv', inputs: ['images', 'w'], outputs: ['t0'], attrs: { kernel_shape: { ints: [1, 1] } } }];
+  for (let i = 0; i < n; i++) nodes.push({ op: 'Relu', name: `r${i}`, inputs: [`t${i}`], outputs: [`t${i + 1}`] });
+  for (let i = 0; i < fan; i++) nodes.push({ op: 'Relu', name: `f${i}`, inputs: ['t0'], outputs: [`f${i}`] });
+  return buildModel({
+    graph: { inputs: [{ name: 'images', shape: ['batch', 3, 'height', 'width'] }], outputs: [{ name: `t${n}` }], initializers: [{ name: 'w', dims: [4, 3, 1, 1], zeroBytes: 48 }], nodes },
+  });
+}
+
+function convert(bytes: Uint8Array) {
+  const model = parseOnnx(bytes, 'big.onnx');
+  const shapes = inferShapes(model, { batch: 1, height: 32, width: 32 });
+  return convertOnnx(model, { batch: 1, imgsz: [32, 32], facts: { shape: (t) => shapes.tensors[t]?.shape ?? null, value: () => null } });
+}
+
+test('converting a 150,000-node chain does not overflow the call stack', () => {
+  // Was a RangeError (Math.max over a spread of every node's module index) from ~125k nodes.
+  const t0 = performance.now();
+  const g = convert(convChain(150_000));
+  assert.ok(g.ops.filter((o) => o.source === 'Relu').length >= 150_000);
+  assert.ok(performance.now() - t0 < 60_000);
+});
+
+test('a tensor read by 30,000 nodes converts in linear time', () => {
+  // Was quadratic: each consumer copied the tensor's whole consumer list.
+  const t0 = performance.now();
+  const g = convert(convChain(1, 30_000));
+  assert.ok(g.ops.length >= 30_000);
+  const ms = performance.now() - t0;
+  assert.ok(ms < 20_000, `took ${ms.toFixed(0)} ms`);
 });
