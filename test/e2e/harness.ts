@@ -261,6 +261,13 @@ export async function startServer(opts: ServerOptions): Promise<Server> {
     writeFileSync(join(dirs.bin, 'nvidia-smi'), fakeNvidiaSmi(gpu));
     chmodSync(join(dirs.bin, 'nvidia-smi'), 0o755);
   }
+  // code-server gives the extension host the environment of a login shell (`$SHELL -ilc env`),
+  // and /etc/profile resets PATH, so the fake must also be on the login PATH of our HOME, as a
+  // real nvidia-smi would be.
+  const profile = `export PATH='${dirs.bin}':"$PATH"\n`;
+  writeFileSync(join(dirs.home, '.profile'), profile);
+  writeFileSync(join(dirs.home, '.bash_profile'), '. "$HOME/.profile"\n');
+  writeFileSync(join(dirs.home, '.zprofile'), profile);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: dirs.home,

@@ -90,21 +90,19 @@ export async function runCommand(page: Page, label: string): Promise<void> {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
-/**
- * Hovers `word` in the first editor line that contains `lineText`. Monaco merges tokens of the
- * same colour into one span, so the word is located with a DOM Range over its characters and
- * the mouse moves there in steps (a jump straight onto it sometimes shows no hover).
- */
-export async function hoverWord(page: Page, lineText: string, word: string): Promise<Locator> {
-  const box = await page.evaluate(
+/** Centre of `word` in the first visible editor line containing `lineText`, or null. */
+async function wordBox(page: Page, lineText: string, word: string): Promise<{ x: number; y: number } | null> {
+  return page.evaluate(
     ([lineText, word]) => {
       for (const line of Array.from(document.querySelectorAll('.editor-instance .view-line'))) {
         // Monaco renders spaces as U+00A0.
         const text = (line.textContent ?? '').replace(/\u00a0/g, ' ');
         if (!text.includes(lineText)) continue;
+        const wordAt = text.indexOf(word, text.indexOf(lineText));
+        if (wordAt < 0) continue;
+        // Monaco merges same-coloured tokens into one span, so measure a Range over the characters.
         const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
         let offset = 0;
-        const wordAt = text.indexOf(word, text.indexOf(lineText));
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
           const len = n.textContent!.length;
           if (wordAt >= offset && wordAt < offset + len) {
@@ -122,12 +120,67 @@ export async function hoverWord(page: Page, lineText: string, word: string): Pro
     },
     [lineText, word] as const,
   );
+}
+
+async function requireWordBox(page: Page, lineText: string, word: string): Promise<{ x: number; y: number }> {
+  const box = await wordBox(page, lineText, word);
   if (!box) throw new Error(`"${word}" on a line containing "${lineText}" is not visible in the editor`);
-  await page.mouse.move(box.x - 40, box.y + 30);
+  return box;
+}
+
+/**
+ * Hovers `word` in the first editor line that contains `lineText` and returns the hover widget.
+ * The mouse approaches in steps: a jump straight onto the word sometimes shows no hover.
+ */
+export async function hoverWord(page: Page, lineText: string, word: string, timeoutMs = 30_000): Promise<Locator> {
+  const box = await requireWordBox(page, lineText, word);
+  await page.mouse.move(box.x - 40, box.y + 40);
   await page.mouse.move(box.x, box.y, { steps: 8 });
   const hover = page.locator('.monaco-hover-content').filter({ hasText: /\S/ }).last();
-  await hover.waitFor({ state: 'visible' });
+  await hover.waitFor({ state: 'visible', timeout: timeoutMs });
   return hover;
+}
+
+/**
+ * Hovers until the card's text matches `pattern`. A hover computed while the estimate is still
+ * running shows a pending card; moving away and back asks the provider again.
+ */
+export async function hoverUntil(page: Page, lineText: string, word: string, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    // No hover at all (provider not answering yet) counts as another try, not a failure.
+    const hover = await hoverWord(page, lineText, word, 10_000).catch(() => undefined);
+    last = hover ? await hover.innerText() : '(no hover)';
+    if (pattern.test(last)) return last;
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+    await hover?.waitFor({ state: 'hidden' }).catch(() => undefined);
+  }
+  throw new Error(`the hover over "${word}" never matched ${pattern}; last text:\n${last}`);
+}
+
+/** Puts the cursor on `word`, opens the quick-fix menu and applies the action titled `title`. */
+export async function applyQuickFix(page: Page, lineText: string, word: string, title: string | RegExp): Promise<void> {
+  const box = await requireWordBox(page, lineText, word);
+  await page.mouse.click(box.x, box.y);
+  await page.keyboard.press('Control+.');
+  const rows = page.locator('.action-widget .monaco-list-row.action');
+  const item = rows.filter({ hasText: title }).first();
+  // The menu's rows never count as "stable" to Playwright (they animate in), so choose with the
+  // keyboard, as a user would: move the focus to the row, then Enter.
+  await item.waitFor({ state: 'attached' });
+  const n = await rows.count();
+  for (let i = 0; i <= n && !(await item.evaluate((e) => e.classList.contains('focused'))); i++) await page.keyboard.press('ArrowDown');
+  if (!(await item.evaluate((e) => e.classList.contains('focused')))) throw new Error(`could not focus the quick fix "${title}"`);
+  await page.keyboard.press('Enter');
+  await page.locator('.action-widget').waitFor({ state: 'hidden' });
+}
+
+/** The text of the first editor line containing `lineText` (spaces normalised). */
+export async function editorLine(page: Page, lineText: string): Promise<string | undefined> {
+  const lines = await page.locator('.editor-instance .view-line').allTextContents();
+  return lines.map((l) => l.replace(/\u00a0/g, ' ')).find((l) => l.includes(lineText));
 }
 
 /**

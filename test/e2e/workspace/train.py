@@ -1,4 +1,4 @@
-# Ultralytics training script used by the end-to-end tests (hover over batch=16).
+# Ultralytics training script used by the end-to-end tests (hover over the batch value).
 from ultralytics import YOLO
 
 model = YOLO("yolov8n.yaml")

@@ -1,0 +1,52 @@
+// The editor features on a training script, in a real VS Code: the hover card over `batch=16`
+// (verdict and largest batch for the fake 12 GiB RTX 3060), and on a script whose batch cannot
+// fit, the warning and its quick fix that rewrites the batch to the largest that fits.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSession, RTX_3060, type Session } from './harness';
+import { applyQuickFix, editorLine, hoverUntil, openFile, waitForActivation } from './workbench';
+
+describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
+  let s: Session;
+  let maxBatch = 0;
+  before(async () => {
+    s = await startSession({ name: 'hover' });
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  test('hovering batch=16 shows the verdict, the GPU and the largest batch that fits', async () => {
+    await openFile(s.page, 'train.py');
+    await waitForActivation(s.page);
+    const text = await hoverUntil(s.page, 'batch=16)', '16', /Largest batch that fits/);
+    await s.screenshot('hover-batch16');
+    assert.match(text, /batch 16: fits/, text);
+    assert.ok(text.includes(RTX_3060.name), `the card names the GPU from nvidia-smi:\n${text}`);
+    const m = text.match(/Largest batch that fits: (\d+)/);
+    assert.ok(m, text);
+    maxBatch = Number(m[1]);
+    // batch 16 fits, so the largest batch is at least 16; train_oom.py's 128 must not fit (below).
+    assert.ok(maxBatch >= 16 && maxBatch < 128, `largest batch ${maxBatch} should be in [16, 128)`);
+  });
+
+  test('batch=128 gets a "will not fit" warning and the quick fix sets the largest batch', async (t) => {
+    if (!maxBatch) return t.skip('needs the largest batch from the hover test');
+    await openFile(s.page, 'train_oom.py');
+    const squiggle = s.page.locator('.editor-instance .squiggly-warning').first();
+    await squiggle.waitFor({ state: 'attached', timeout: 60_000 });
+    const text = await hoverUntil(s.page, 'batch=128)', '128', /will not fit/);
+    assert.match(text, new RegExp(`batch 128 will not fit on ${RTX_3060.name}`), text);
+    assert.match(text, new RegExp(`largest batch that fits: ${maxBatch}(?!\\d)`), text);
+    await s.screenshot('diagnostic-batch128');
+    await s.page.mouse.move(5, 5);
+    await s.page.keyboard.press('Escape');
+    await applyQuickFix(s.page, 'batch=128)', '128', `Set batch to ${maxBatch}`);
+    await s.page.locator('.editor-instance .view-line', { hasText: `batch=${maxBatch}` }).waitFor();
+    assert.match((await editorLine(s.page, 'model.train(')) ?? '', new RegExp(`batch=${maxBatch}\\)`));
+    // The fixed batch fits, so the warning goes away.
+    await squiggle.waitFor({ state: 'detached', timeout: 60_000 });
+    await s.screenshot('quickfix-applied');
+  });
+});
