@@ -33,11 +33,12 @@ export function batchProblem(run: TrainingRun, result: AnalysisResult, batchFrom
   const validationOnly = est.limitedBy === 'validation';
   const need = validationOnly && est.validationDevice !== null ? est.validationDevice : est.bytes.device;
   const usable = gpu.totalBytes * (1 - result.margin);
+  const kept = `${Math.round(result.margin * 100)} % kept free`;
   const message = validationOnly
     ? `batch ${est.batch}: training fits, but validation at 2× batch needs ${formatBytes(need)} of ${formatBytes(gpu.totalBytes)} on ${gpu.name}` +
-      (result.maxBatch ? `; batch ${result.maxBatch} fits both` : '')
+      (result.maxBatch ? `; batch ${result.maxBatch} fits both (${kept})` : '')
     : `batch ${est.batch} will not fit on ${gpu.name}: needs ${formatBytes(need)}, ${formatBytes(usable)} usable of ${formatBytes(gpu.totalBytes)}` +
-      (result.maxBatch ? `; largest batch that fits: ${result.maxBatch}` : '; no batch size fits');
+      (result.maxBatch ? `; largest batch that fits: ${result.maxBatch} (${kept})` : '; no batch size fits');
 
   const problem: BatchProblem = { severity: validationOnly ? 'information' : 'warning', range: setting.range, message };
   // Rewrite the literal that gives the value: at the call (`batch=32`) or where a constant it

@@ -83,25 +83,57 @@ interface ModelPick extends vscode.QuickPickItem {
 }
 
 async function pickModel(deps: CommandDeps): Promise<AnalyzeOptions | undefined> {
-  const files = await vscode.workspace.findFiles('**/*.{onnx,yaml,yml}', '**/{node_modules,.git,.venv,venv}/**', 200);
-  const items: ModelPick[] = [];
-  const onnx = files.filter((u) => isOnnx(u));
-  const yamls: vscode.Uri[] = [];
-  for (const u of files.filter((f) => !isOnnx(f))) {
-    // Only architecture YAMLs; reading a few small files is cheap and async.
-    const bytes = await vscode.workspace.fs.readFile(u).then(
-      (b) => b,
-      () => undefined,
-    );
-    if (bytes && bytes.length < 256 * 1024 && isModelYaml(new TextDecoder().decode(bytes))) yamls.push(u);
-  }
-  if (onnx.length || yamls.length) items.push({ label: 'Workspace', kind: vscode.QuickPickItemKind.Separator });
-  for (const u of [...onnx, ...yamls]) items.push({ label: `$(file) ${vscode.workspace.asRelativePath(u)}`, model: u.fsPath });
-  items.push({ label: 'Built-in architectures', kind: vscode.QuickPickItemKind.Separator });
-  for (const b of listBuiltins()) items.push({ label: b.name, description: `${b.family} · ${b.task}`, model: b.name });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Analyze Model Memory', placeHolder: 'A model file in the workspace or a built-in architecture', matchOnDescription: true });
+  // Shown at once with the built-ins; workspace files are added as they are found (listing and
+  // sniffing YAMLs is async and may take a moment in a large workspace).
+  const qp = vscode.window.createQuickPick<ModelPick>();
+  qp.title = 'Analyze Model Memory';
+  qp.placeholder = 'A model file in the workspace or a built-in architecture';
+  qp.matchOnDescription = true;
+  const builtins: ModelPick[] = [
+    { label: 'Built-in architectures', kind: vscode.QuickPickItemKind.Separator },
+    ...listBuiltins().map((b) => ({ label: b.name, description: `${b.family} · ${b.task}`, model: b.name })),
+  ];
+  qp.items = builtins;
+  qp.busy = true;
+  const picked = new Promise<ModelPick | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]));
+    qp.onDidHide(() => resolve(undefined));
+  });
+  qp.show();
+  void workspaceModels().then((files) => {
+    if (files.length) {
+      qp.items = [
+        { label: 'Workspace', kind: vscode.QuickPickItemKind.Separator },
+        ...files.map((u) => ({ label: `$(file) ${vscode.workspace.asRelativePath(u)}`, model: u.fsPath })),
+        ...builtins,
+      ];
+    }
+    qp.busy = false;
+  });
+  const pick = await picked;
+  qp.dispose();
   if (!pick?.model) return undefined;
   return optionsForModel(pick.model, deps.settings(), deps.gpu.snapshot.planning);
+}
+
+/** .onnx files and architecture YAMLs in the workspace. */
+async function workspaceModels(): Promise<vscode.Uri[]> {
+  const files = await vscode.workspace.findFiles('**/*.{onnx,yaml,yml}', '**/{node_modules,.git,.venv,venv}/**', 200);
+  const onnx = files.filter((u) => isOnnx(u));
+  const yamls: vscode.Uri[] = [];
+  await Promise.all(
+    files
+      .filter((f) => !isOnnx(f))
+      .map(async (u) => {
+        const bytes = await vscode.workspace.fs.readFile(u).then(
+          (b) => b,
+          () => undefined,
+        );
+        if (bytes && bytes.length < 256 * 1024 && isModelYaml(new TextDecoder().decode(bytes))) yamls.push(u);
+      }),
+  );
+  const byPath = (a: vscode.Uri, b: vscode.Uri) => a.path.localeCompare(b.path);
+  return [...onnx.sort(byPath), ...yamls.sort(byPath)];
 }
 
 interface GpuPick extends vscode.QuickPickItem {

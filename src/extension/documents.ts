@@ -37,6 +37,8 @@ export interface RunState {
 export interface DocState {
   uri: string;
   version: number;
+  /** DocumentAnalyzer generation the options were built in (settings / GPU at that time). */
+  generation?: number;
   kind: 'script' | 'model';
   scan?: ScriptScan;
   runs: RunState[];
@@ -56,9 +58,11 @@ export function isOnnx(uri: vscode.Uri): boolean {
 
 export class DocumentAnalyzer implements vscode.Disposable {
   private readonly states = new Map<string, DocState>();
-  private readonly scans = new Map<string, { version: number; promise: Promise<DocState> }>();
+  private readonly scans = new Map<string, { version: number; generation: number; promise: Promise<DocState> }>();
   private readonly debouncer = new KeyedDebouncer(EDIT_DEBOUNCE_MS);
   private readonly emitter = new vscode.EventEmitter<DocState>();
+  /** Bumped when settings or the GPU change: states of older generations are rebuilt. */
+  private generation = 0;
   readonly onDidUpdate = this.emitter.event;
 
   constructor(
@@ -103,11 +107,11 @@ export class DocumentAnalyzer implements vscode.Disposable {
   scan(doc: vscode.TextDocument, token?: CancellationLike): Promise<DocState> {
     const key = doc.uri.toString();
     const have = this.states.get(key);
-    if (have && have.version === doc.version && (have.scan || have.kind === 'model')) return Promise.resolve(have);
+    if (have && have.version === doc.version && have.generation === this.generation && (have.scan || have.kind === 'model')) return Promise.resolve(have);
     const pending = this.scans.get(key);
-    if (pending && pending.version === doc.version) return pending.promise;
+    if (pending && pending.version === doc.version && pending.generation === this.generation) return pending.promise;
     const promise = this.buildState(doc, token);
-    this.scans.set(key, { version: doc.version, promise });
+    this.scans.set(key, { version: doc.version, generation: this.generation, promise });
     promise.finally(() => {
       if (this.scans.get(key)?.promise === promise) this.scans.delete(key);
     }).catch(() => undefined);
@@ -162,6 +166,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
 
   /** Everything known changed (GPU, settings): re-analyze every tracked document. */
   reanalyzeAll(): void {
+    this.generation++;
     for (const doc of vscode.workspace.textDocuments) {
       if (this.states.has(doc.uri.toString())) this.schedule(doc, 50);
     }
@@ -173,10 +178,11 @@ export class DocumentAnalyzer implements vscode.Disposable {
   private async buildState(doc: vscode.TextDocument, token?: CancellationLike): Promise<DocState> {
     const uri = doc.uri.toString();
     const version = doc.version;
+    const generation = this.generation;
     const text = doc.getText();
     if (doc.languageId === 'yaml' && isModelYaml(text)) {
       const options = optionsForModel(doc.uri.fsPath, this.settings(), this.gpu.snapshot.planning);
-      const st: DocState = { uri, version, kind: 'model', runs: [], model: { options, result: this.estimates.peek(options) } };
+      const st: DocState = { uri, version, generation, kind: 'model', runs: [], model: { options, result: this.estimates.peek(options) } };
       this.states.set(uri, st);
       return st;
     }
@@ -189,7 +195,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
       if (!r.ok) return { run, index, assumed: [], batchFromScript: false, reason: r.reason };
       return { run, index, options: r.value.options, assumed: r.value.assumed, batchFromScript: r.value.batchFromScript, result: this.estimates.peek(r.value.options) };
     });
-    const st: DocState = { uri, version, kind: 'script', scan, runs };
+    const st: DocState = { uri, version, generation, kind: 'script', scan, runs };
     const cur = this.states.get(uri);
     if (!cur || cur.version <= version) this.states.set(uri, st);
     return st;

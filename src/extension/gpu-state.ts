@@ -69,6 +69,7 @@ export class GpuState {
     } catch (e) {
       message = `Could not read the GPUs: ${(e as Error).message}`;
     }
+    if (message && message !== this.snap.message) this.deps.log(`GPU detection: ${message}`);
     this.apply(detected, live, message);
   }
 

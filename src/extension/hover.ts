@@ -28,6 +28,16 @@ export class MemoryHover implements vscode.HoverProvider, vscode.Disposable {
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.settings().hoverEnabled || !vscodeHandles(doc)) return undefined;
+    try {
+      return await this.hover(doc, pos, token);
+    } catch (e) {
+      // A hover must never surface an exception; the log keeps the reason.
+      this.log.error(`hover failed: ${(e as Error)?.stack ?? String(e)}`);
+      return undefined;
+    }
+  }
+
+  private async hover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     let state;
     try {
       state = await this.analyzer.scan(doc, token);
@@ -36,7 +46,8 @@ export class MemoryHover implements vscode.HoverProvider, vscode.Disposable {
       return undefined;
     }
     if (token.isCancellationRequested || state.kind !== 'script' || !state.scan) return undefined;
-    const target = findHoverTarget(state.scan, pos);
+    const target = findHoverTarget(state.scan, { line: pos.line, character: pos.character });
+    this.log.debug(`hover ${doc.uri.fsPath}:${pos.line + 1}:${pos.character + 1}: ${target ? target.key : 'no setting'} (${state.scan.runs.length} runs)`);
     if (!target) return undefined;
     const run = state.runs[target.runIndex];
     const range = new vscode.Range(target.range.start.line, target.range.start.character, target.range.end.line, target.range.end.character);
