@@ -7,26 +7,11 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { analyze } from '../src/core/analyze';
 import { openModel } from '../src/core/model-source';
+import { timeAsync } from './timing';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'models');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const GPU = { name: 'NVIDIA GeForce RTX 4090', totalBytes: 24564 * 2 ** 20, source: 'preset' };
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function timeIt(fn: () => Promise<unknown>, runs: number): Promise<number> {
-  await fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
 
 export async function benchEstimator(): Promise<void> {
   const models = ['yolov8n', 'yolov8x', 'yolo11n', 'yolo11x-seg', 'yolov5s'];
@@ -36,11 +21,11 @@ export async function benchEstimator(): Promise<void> {
   console.log('| model | open ms | one batch ms | full analysis ms | max batch | curve points |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const m of models) {
-    const open = await timeIt(() => openModel(m), RUNS);
+    const open = await timeAsync(() => openModel(m), RUNS);
     const source = await openModel(m);
-    const one = await timeIt(() => analyze({ model: m, batch: [16], curveMax: 1 }, { source }), RUNS);
+    const one = await timeAsync(() => analyze({ model: m, batch: [16], curveMax: 1 }, { source }), RUNS);
     let r: Awaited<ReturnType<typeof analyze>> | null = null;
-    const full = await timeIt(async () => {
+    const full = await timeAsync(async () => {
       r = await analyze({ model: m, batch: [16], gpu: GPU }, { source });
     }, RUNS);
     const label = m.includes('/') ? m.split('/').pop() : m;

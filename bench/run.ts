@@ -16,6 +16,7 @@ import { inferShapes } from '../src/core/shape/index';
 import { loadProtobufjs } from './protobufjs';
 import { syntheticModel } from './synthetic';
 import { benchEstimator } from './estimator';
+import { time, timeAsync } from './timing';
 
 process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
 setFlagsFromString('--expose-gc');
@@ -24,32 +25,7 @@ const gc = runInNewContext('gc') as () => void;
 const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'models');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
-function time(fn: () => void, runs: number, warmup = 3): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
-
-async function timeAsync(fn: () => Promise<void>, runs: number, warmup = 1): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  return median(t);
-}
 
 /** Bytes allocated on the V8 heap and in ArrayBuffers while `fn` runs once (no GC in between). */
 function heapGrowth(fn: () => unknown): { heap: number; buffers: number; retained: unknown } {
