@@ -1,7 +1,7 @@
 // Human-readable CLI report: a per-module table grouped backbone / neck / head / loss, then the
 // memory summary for each batch asked. `--layers` prints every training op instead of modules.
 
-import { formatBytes, formatCount } from '../core/format';
+import { formatBytes, formatCount } from '../../webview/shared/format';
 import type { AnalysisResult, LayerRow } from '../core/result';
 
 interface Row {
