@@ -35,6 +35,6 @@ test('panel numbers equal `yolo-mem estimate yolov8n --gpu-memory 12GiB --json`'
   const segments = breakdownOf(got.bytes).segments;
   for (const s of segments) {
     const key = s.key as keyof typeof want.bytes;
-    if (key in want.bytes) assert.equal(s.bytes, want.bytes[key], `breakdown ${key}`);
+    if (key in want.bytes) assert.equal(s.bytes, want.bytes[key], `breakdown ${String(key)}`);
   }
 });
