@@ -87,7 +87,13 @@ export async function runCommand(page: Page, label: string): Promise<void> {
     throw new Error(`command "${label}" is not in the palette (saw: ${rows.slice(0, 5).join(' | ') || 'nothing'})`);
   }
   await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // Done when the palette is gone, or when the command opened a quick pick of its own in the
+  // same widget (its input no longer holds the ">command" text).
+  await page.waitForFunction(() => {
+    const w = document.querySelector<HTMLElement>('.quick-input-widget');
+    const input = w?.querySelector<HTMLInputElement>('input');
+    return !w || w.style.display === 'none' || !w.offsetParent || (input !== null && input !== undefined && !input.value.startsWith('>'));
+  });
 }
 
 /** Centre of `word` in the first visible editor line containing `lineText`, or null. */
