@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseImageHeader, readImageSize, HEAD_BYTES } from '../../src/core/dataset/image-header';
+import { parseImageHeader, readImageSize, readImageSizeSync, HEAD_BYTES } from '../../src/core/dataset/image-header';
 import { bmp, gif, jpeg, png, tempDir, webpExtended, webpLossless, webpLossy, write } from './helpers';
 
 const size = (buf: Buffer) => {
@@ -56,6 +56,9 @@ test('readImageSize follows JPEG segments past the first read (big EXIF) and rep
     assert.deepEqual(await readImageSize(join(dir, 'trunc.jpg')), { kind: 'unknown', format: 'jpeg' });
     assert.deepEqual(await readImageSize(join(dir, 'folder.jpg')), { kind: 'unreadable', reason: 'EISDIR' });
     assert.deepEqual(await readImageSize(join(dir, 'dangling.png')), { kind: 'unreadable', reason: 'ENOENT' });
+    for (const f of ['exif.jpg', 'small.jpg', 'a.png', 'trunc.jpg', 'folder.jpg', 'dangling.png']) {
+      assert.deepEqual(readImageSizeSync(join(dir, f)), await readImageSize(join(dir, f)), f);
+    }
   } finally {
     cleanup();
   }

@@ -4,7 +4,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clearScanCache, scanDataset, scanSources } from '../../src/core/dataset/scan';
 import { readDatasetYaml } from '../../src/core/dataset/yaml';
-import type { DatasetSpec, ScanProgress } from '../../src/core/dataset/types';
+import type { DatasetSpec, DatasetStats, ScanProgress } from '../../src/core/dataset/types';
 import { bmp, boxLines, gif, jpeg, png, tempDir, webpExtended, webpLossless, webpLossy, write } from './helpers';
 
 // A dataset whose every count is known by construction (see the expectations below).
@@ -135,11 +135,19 @@ test('file budget: a seeded uniform sample, reported as "sampled N of M"', async
   assert.notDeepEqual(a.objects.histogram, c.objects.histogram);
 });
 
-test('time budget: a zero budget still reads a minimum sample and says the total is a lower bound or sampled', async () => {
+test('time budget: a zero budget still reads the minimum sample (200) and says it sampled', async () => {
   const s = await scanDataset(spec, { budgetMs: 0, noCache: true });
-  assert.ok(s.sampled, 'sampled');
-  assert.ok(s.sampled!.scanned >= Math.min(200, s.sampled!.total), JSON.stringify(s.sampled));
-  assert.match(s.sampled!.reason, /time budget|listing stopped/);
+  assert.equal(s.sampled?.scanned, 200, JSON.stringify(s.sampled));
+  assert.match(s.sampled!.reason, /time budget 0 ms/);
+  assert.equal(s.labelled + s.background, 200);
+});
+
+test('async reads (the slow-disk mode) give exactly the same result as sliced sync reads', async () => {
+  const strip = (x: DatasetStats) => ({ ...x, elapsedMs: 0 });
+  const sync = await scanDataset(spec, { io: 'sync', noCache: true });
+  const async = await scanDataset(spec, { io: 'async', noCache: true, concurrency: 5 });
+  assert.deepEqual(strip(async), strip(sync));
+  assert.equal(sync.images, 220);
 });
 
 test('abort and progress', async () => {

@@ -3,6 +3,7 @@
 // walking marker segments), BMP (DIB header), WebP (VP8 / VP8L / VP8X chunks) and GIF (logical
 // screen). Every read is bounds-checked; anything else is "unknown", not an error.
 
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export interface HeaderSize {
@@ -106,43 +107,86 @@ export function parseJpegFrom(buf: Uint8Array, start: number): ParseResult {
 
 export type HeaderRead = { kind: 'size'; size: HeaderSize } | { kind: 'unknown'; format: string | null } | { kind: 'unreadable'; reason: string };
 
+/** A read the header protocol asks for: `length` bytes at `offset` (fewer at end of file). */
+export interface ReadRequest {
+  offset: number;
+  length: number;
+}
+
 /**
- * Read an image's size from its header: HEAD_BYTES first, then, for a JPEG whose frame header lies
- * further in, small reads at each segment boundary (at most JPEG_MAX_HOPS, never past
- * JPEG_MAX_OFFSET). Opening a folder, a dangling link or a file without permission is `unreadable`.
+ * The reads that find an image's size, as a generator so one protocol drives both the synchronous
+ * and the asynchronous reader: HEAD_BYTES first, then, for a JPEG whose frame header lies further
+ * in, a small read at each segment boundary (at most JPEG_MAX_HOPS, never past JPEG_MAX_OFFSET).
  */
+export function* headerReads(): Generator<ReadRequest, HeaderRead, Uint8Array> {
+  const head = yield { offset: 0, length: HEAD_BYTES };
+  let r = parseImageHeader(head);
+  if (r.kind !== 'more') return r;
+  // JPEG with a large APPn segment: parse a window from the marker's offset and continue there.
+  let offset = r.offset;
+  for (let hop = 0; hop < JPEG_MAX_HOPS && offset < JPEG_MAX_OFFSET; hop++) {
+    const win = yield { offset, length: 512 };
+    if (win.length < 4) return { kind: 'unknown', format: 'jpeg' };
+    r = parseJpegFrom(win, 0);
+    if (r.kind !== 'more') return r;
+    if (r.offset === 0) return { kind: 'unknown', format: 'jpeg' };
+    offset += r.offset;
+  }
+  return { kind: 'unknown', format: 'jpeg' };
+}
+
+const errCode = (e: unknown, fallback: string) => (e as NodeJS.ErrnoException).code ?? fallback;
+
+/** Read an image's size from its header (async). Folders, dangling links, EACCES → `unreadable`. */
 export async function readImageSize(path: string): Promise<HeaderRead> {
   let fh;
   try {
     fh = await open(path, 'r');
   } catch (e) {
-    return { kind: 'unreadable', reason: (e as NodeJS.ErrnoException).code ?? 'open failed' };
+    return { kind: 'unreadable', reason: errCode(e, 'open failed') };
   }
   try {
-    const head = Buffer.allocUnsafe(HEAD_BYTES);
-    let got: number;
-    try {
-      got = (await fh.read(head, 0, HEAD_BYTES, 0)).bytesRead;
-    } catch (e) {
-      return { kind: 'unreadable', reason: (e as NodeJS.ErrnoException).code ?? 'read failed' };
+    const proto = headerReads();
+    let step = proto.next();
+    while (!step.done) {
+      const buf = Buffer.allocUnsafe(step.value.length);
+      const n = (await fh.read(buf, 0, buf.length, step.value.offset)).bytesRead;
+      step = proto.next(buf.subarray(0, n));
     }
-    const buf = head.subarray(0, got);
-    let r = parseImageHeader(buf);
-    if (r.kind !== 'more') return r;
-    // JPEG with a large APPn segment: keep a window from the marker's offset and continue there.
-    let offset = r.offset;
-    for (let hop = 0; hop < JPEG_MAX_HOPS && offset < JPEG_MAX_OFFSET; hop++) {
-      const win = Buffer.allocUnsafe(512);
-      const n = (await fh.read(win, 0, win.length, offset)).bytesRead;
-      if (n < 4) return { kind: 'unknown', format: 'jpeg' };
-      // Re-base: parse the window as if it started at offset 0, then translate back.
-      r = parseJpegFrom(win.subarray(0, n), 0);
-      if (r.kind !== 'more') return r;
-      if (r.offset === 0) return { kind: 'unknown', format: 'jpeg' };
-      offset += r.offset;
-    }
-    return { kind: 'unknown', format: 'jpeg' };
+    return step.value;
+  } catch (e) {
+    return { kind: 'unreadable', reason: errCode(e, 'read failed') };
   } finally {
     await fh.close().catch(() => undefined);
+  }
+}
+
+// One scratch buffer for the synchronous reader (it never interleaves with itself).
+const scratch = Buffer.allocUnsafe(HEAD_BYTES);
+
+/** Same as `readImageSize`, synchronous: the fast path on a local disk (no thread-pool hops). */
+export function readImageSizeSync(path: string): HeaderRead {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    return { kind: 'unreadable', reason: errCode(e, 'open failed') };
+  }
+  try {
+    const proto = headerReads();
+    let step = proto.next();
+    while (!step.done) {
+      const n = readSync(fd, scratch, 0, Math.min(step.value.length, scratch.length), step.value.offset);
+      step = proto.next(scratch.subarray(0, n));
+    }
+    return step.value;
+  } catch (e) {
+    return { kind: 'unreadable', reason: errCode(e, 'read failed') };
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
   }
 }

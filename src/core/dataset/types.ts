@@ -170,7 +170,13 @@ export interface ScanOptions {
   onProgress?: (p: ScanProgress) => void;
   /** Seed of the sample order (reproducible sampling). Default 1. */
   seed?: number;
-  /** Parallel file reads. Default 32. */
+  /**
+   * How files are read: 'sync' in time slices (fast on a local disk), 'async' with `concurrency`
+   * reads in flight (overlaps latency on slow or network disks), 'auto' (default): sync, switching
+   * to async when the mean time per image exceeds SLOW_IMAGE_MS.
+   */
+  io?: 'auto' | 'sync' | 'async';
+  /** Parallel file reads in async mode. Default 32. */
   concurrency?: number;
   /** Skip the in-memory result cache. */
   noCache?: boolean;
