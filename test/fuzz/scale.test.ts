@@ -74,3 +74,16 @@ test('a tensor read by 30,000 nodes converts in linear time', () => {
   const ms = performance.now() - t0;
   assert.ok(ms < 20_000, `took ${ms.toFixed(0)} ms`);
 });
+
+test('a shape error inside the converter names the file and the node', () => {
+  // Was "invalid dimension -138 in shape [1, 4, -138, -138]" with no file: pads of -100 on a Conv.
+  const bytes = buildModel({
+    graph: {
+      inputs: [{ name: 'images', shape: ['batch', 3, 'height', 'width'] }],
+      outputs: [{ name: 'y' }],
+      initializers: [{ name: 'w', dims: [4, 3, 3, 3], zeroBytes: 4 * 27 * 4 }],
+      nodes: [{ op: 'Conv', name: '/model.0/conv/Conv', inputs: ['images', 'w'], outputs: ['y'], attrs: { kernel_shape: { ints: [3, 3] }, pads: { ints: [-100, -100, -100, -100] } } }],
+    },
+  });
+  assert.throws(() => convert(bytes), { name: 'Error', message: /^big\.onnx: \/model\.0\/conv\/Conv: invalid dimension -\d+ in shape \[1, 4, -\d+, -\d+\]$/ });
+});

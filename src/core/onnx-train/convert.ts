@@ -294,7 +294,13 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
         }
       });
     if (!inferenceOnly.has(i)) {
-      b.inModule(ref, run);
+      try {
+        b.inModule(ref, run);
+      } catch (e) {
+        // the builder's shape errors know the tensors, not the file: say which file and node
+        if (e instanceof GraphError && !e.message.startsWith(`${model.file}: `)) throw new GraphError(`${model.file}: ${n.name || n.opType}: ${e.message}`);
+        throw e;
+      }
       continue;
     }
     // post-processing absent from training: recorded when it can be, skipped when its shapes are
