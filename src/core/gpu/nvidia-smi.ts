@@ -46,7 +46,13 @@ const DRIVER_PATTERNS = [/couldn't communicate with the NVIDIA driver/i, /Failed
 const NO_DEVICE_PATTERN = /No devices were found/i;
 
 function firstLine(text: string): string {
-  return text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  return printable(text.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '');
+}
+
+/** Control characters (a binary printed by a broken driver stack) become '?': the line ends up in
+ *  the status bar, a hover and the log, where NULs and escape sequences do damage. */
+function printable(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 
 function mib(field: string): number | null {
@@ -68,7 +74,7 @@ export function parseNvidiaSmiCsv(stdout: string, withUuid: boolean): { gpus: Nv
     if (!line) continue;
     const f = line.split(',').map((s) => s.trim());
     if (f.length < 2 + tail || !/^\d+$/.test(f[0])) {
-      notes.push(`ignored a line nvidia-smi printed that is not a GPU row: "${line.slice(0, 120)}"`);
+      notes.push(`ignored a line nvidia-smi printed that is not a GPU row: "${printable(line.slice(0, 120))}"`);
       continue;
     }
     const rest = f.slice(f.length - tail);
@@ -97,7 +103,7 @@ export function classifyNvidiaSmiOutput(stdout: string, stderr: string, exitCode
   const both = `${stdout}\n${stderr}`;
   if (DRIVER_PATTERNS.some((p) => p.test(both))) {
     const line = both.split(/\r?\n/).map((l) => l.trim()).find((l) => DRIVER_PATTERNS.some((p) => p.test(l))) ?? firstLine(both);
-    return { state: 'driver-not-loaded', message: line };
+    return { state: 'driver-not-loaded', message: printable(line) };
   }
   if (NO_DEVICE_PATTERN.test(both)) return { state: 'no-gpu', message: 'nvidia-smi: No devices were found' };
   if (exitCode !== 0) {
