@@ -87,3 +87,13 @@ test('a shape error inside the converter names the file and the node', () => {
   });
   assert.throws(() => convert(bytes), { name: 'Error', message: /^big\.onnx: \/model\.0\/conv\/Conv: invalid dimension -\d+ in shape \[1, 4, -\d+, -\d+\]$/ });
 });
+
+test('an impossible image input names the file', () => {
+  const bytes = buildModel({
+    graph: { inputs: [{ name: 'images', shape: [1, 3, 2 ** 63, 2 ** 63] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['images'], outputs: ['y'] }] },
+  });
+  const model = parseOnnx(bytes, 'huge-input.onnx');
+  assert.throws(() => convertOnnx(model, { batch: 1, imgsz: [2 ** 63, 2 ** 63], facts: { shape: () => null, value: () => null } }), {
+    message: /^huge-input\.onnx: input 'images': invalid dimension \d+ in shape \[1, 3, \d+, \d+\]$/,
+  });
+});

@@ -64,7 +64,13 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
   const channels = inShape?.[1] ?? 3;
   const b = new GraphBuilder(model.file.replace(/\.onnx$/i, ''), 'onnx', task, opts.batch, opts.imgsz, channels);
   const tensorOf = new Map<string, number>();
-  tensorOf.set(imageInput.name, b.addInput());
+  try {
+    tensorOf.set(imageInput.name, b.addInput());
+  } catch (e) {
+    // e.g. a static input of 2^63 pixels used as the image size
+    if (e instanceof GraphError) throw new GraphError(`${model.file}: input '${imageInput.name}': ${e.message}`);
+    throw e;
+  }
 
   // ---- head: find the training outputs of the last module and mark what follows as inference-only ----
   // a loop, not Math.max(...spread): a spread of ~100k+ nodes overflows the call stack
