@@ -5,7 +5,7 @@
 // deletes the dataset. The first scan runs right after writing, so the page cache is warm: the
 // numbers are the scan's own cost, not the disk's. Numbers land in docs/benchmarks.md ("Dataset scan").
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DEFAULT_BUDGET_MS, DEFAULT_MAX_FILES, scanSources } from '../src/core/dataset/scan';
@@ -53,13 +53,14 @@ async function timed(label: string, root: string, opts: Parameters<typeof scanSo
   h.disable();
   const scanned = s.sampled ? s.sampled.scanned : s.images;
   console.log(
-    `${label.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms  listed ${s.images}  read ${scanned} (${((scanned / ms) * 1000).toFixed(0)} images/s, label + header each)  ` +
-      `objects ${s.objects.total} max ${s.objects.max}  event-loop delay p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`,
+    `${label.padEnd(38)} ${ms.toFixed(0).padStart(6)} ms  listed ${s.images}  read ${scanned} (label + header each)  ` +
+      `objects ${s.objects.total} max ${s.objects.max}  event-loop delay p50 ${(h.percentile(50) / 1e6).toFixed(1)} / p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`,
   );
   return s;
 }
 
 async function main() {
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const root = mkdtempSync(join(tmpdir(), 'yolo-ds-bench-'));
   try {
     const gen = generate(root);

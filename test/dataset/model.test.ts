@@ -145,4 +145,9 @@ test('host RAM: cache=disk stores full-resolution .npy files (+128 B each); val 
   const val = stats([{ objects: 1, images: 5 }], [{ w: 640, h: 320, count: 5 }]);
   const g = hostRamEstimate(s, { imgsz: 640, batch: 4, workers: 2, cache: 'ram', freeRamBytes: 1e12, valStats: val, channels: 1 });
   assert.equal(g.cache.ramBytes, 10 * 640 * 360 + 5 * 640 * 320);
+  // A batch never holds more images than the split has: 5 val images, val batch 8 → 5.
+  const vp = g.terms.find((t) => t.key === 'valPrefetch')!;
+  assert.equal(vp.bytes, 4 * 2 * 5 * 640 * 640);
+  const tiny = hostRamEstimate(stats([{ objects: 1, images: 3 }], [{ w: 64, h: 64, count: 3 }]), { imgsz: 64, batch: 16, workers: 0, cache: null, freeRamBytes: 1e9 });
+  assert.equal(tiny.terms.find((t) => t.key === 'trainPrefetch')!.bytes, 3 * 64 * 64 * 3);
 });

@@ -178,9 +178,12 @@ export function hostRamEstimate(stats: DatasetStats, o: HostRamOptions): HostRam
   }
 
   // 3. Batches prefetched by the train workers: uint8 (B, c, s, s) in shared memory.
-  const batchBytes = B * s2 * c;
+  // A batch holds at most the dataset's images (drop_last=False; the sampler repeats, so the count
+  // of queued batches is not capped).
+  const tb = train.images > 0 ? Math.min(B, train.images) : B;
+  const batchBytes = tb * s2 * c;
   const queued = workers > 0 ? workers * PREFETCH_FACTOR : 1;
-  terms.push({ key: 'trainPrefetch', label: 'prefetched train batches', bytes: queued * batchBytes * ranks, detail: `${workers > 0 ? `${workers} workers × ${PREFETCH_FACTOR}` : '1 (no workers)'} batches × ${B} × ${o.imgsz}² × ${c} B${ranks > 1 ? ` × ${ranks} GPUs` : ''}` });
+  terms.push({ key: 'trainPrefetch', label: 'prefetched train batches', bytes: queued * batchBytes * ranks, detail: `${workers > 0 ? `${workers} workers × ${PREFETCH_FACTOR}` : '1 (no workers)'} batches × ${tb} × ${o.imgsz}² × ${c} B${ranks > 1 ? ` × ${ranks} GPUs` : ''}` });
 
   // 4. Mosaic in progress: per worker, the 2s × 2s canvas plus the s × s warped output.
   if (augment) {
@@ -189,14 +192,15 @@ export function hostRamEstimate(stats: DatasetStats, o: HostRamOptions): HostRam
   }
 
   // 5. Pinned copies of the current and next batch.
-  if (o.pinMemory ?? true) terms.push({ key: 'pinned', label: 'pinned batches', bytes: PINNED_BATCHES * batchBytes * ranks, detail: `${PINNED_BATCHES} × ${B} × ${o.imgsz}² × ${c} B (pin_memory)` });
+  if (o.pinMemory ?? true) terms.push({ key: 'pinned', label: 'pinned batches', bytes: PINNED_BATCHES * batchBytes * ranks, detail: `${PINNED_BATCHES} × ${tb} × ${o.imgsz}² × ${c} B (pin_memory)` });
 
   // 6. The val loader is an InfiniteDataLoader: its workers start at construction and keep their
   // prefetched batches for the whole run. Rank 0 only; batch 2×, workers 2× (capped like train).
   let valWorkers = workers * 2;
   if (o.cpuCount !== undefined) valWorkers = Math.min(valWorkers, Math.floor(o.cpuCount / ranks));
   const valQueued = valWorkers > 0 ? valWorkers * PREFETCH_FACTOR : 1;
-  terms.push({ key: 'valPrefetch', label: 'prefetched val batches', bytes: valQueued * 2 * B * s2 * c, detail: `${valWorkers > 0 ? `${valWorkers} workers × ${PREFETCH_FACTOR}` : '1 (no workers)'} batches × ${2 * B} × ≤ ${o.imgsz}² × ${c} B (letterboxed, at most imgsz²)` });
+  const vb = val && val.images > 0 ? Math.min(2 * B, val.images) : 2 * B;
+  terms.push({ key: 'valPrefetch', label: 'prefetched val batches', bytes: valQueued * vb * s2 * c, detail: `${valWorkers > 0 ? `${valWorkers} workers × ${PREFETCH_FACTOR}` : '1 (no workers)'} batches × ${vb} × ≤ ${o.imgsz}² × ${c} B (letterboxed, at most imgsz²)` });
 
   // cache=disk: np.save of the ORIGINAL image (cache_images_to_disk saves imread(f), not resized).
   let diskBytes: number | null = null;
