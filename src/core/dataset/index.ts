@@ -12,13 +12,16 @@
 //       dataset. `parseDatasetYaml(text, yamlPath, opts)` does the same from text.
 //
 //   scanDataset(spec, { split = 'train', budgetMs = 5000, maxFiles = 200_000, signal, onProgress,
-//                       seed = 1, concurrency = 32, noCache, cwd }) → Promise<DatasetStats>
+//                       seed = 1, io = 'auto', concurrency = 32, noCache, cwd }) → Promise<DatasetStats>
 //       Lists the split's images (folders recursively, `.txt` lists, symlinked folders once each),
 //       then reads each image's header (PNG/JPEG/BMP/WebP/GIF size, first 4 KB + JPEG segment hops)
 //       and its label file (images/ → labels/, .txt). Over budget it reads a seeded uniform random
 //       sample and says so in `sampled` and `notes` ("sampled N of M images"). Abort → rejects
-//       with an Error named 'AbortError'. Progress ≤ every 100 ms. `scanSources(target, opts)`
-//       scans explicit folders / lists without a YAML.
+//       with an Error named 'AbortError'. Progress ≤ every 100 ms. Files are read synchronously in
+//       10 ms slices with an event-loop turn between slices (≈ 5× faster than fs.promises on a local
+//       disk); on a slow disk (> 0.5 ms per image) it switches to `concurrency` async reads. Meant
+//       to run in the worker process. `scanSources(target, opts)` scans explicit folders / lists
+//       without a YAML.
 //       Cache: in-memory LRU of CACHE_ENTRIES (16) results keyed by the sources, split, nc,
 //       kpt_shape, budgets, seed and the mtimes of each source and its labels/ folder. A folder's
 //       mtime changes when entries are added or removed directly in it, NOT when a label file is
