@@ -190,3 +190,25 @@ test('missing sources are notes; a single image source is itself', async () => {
   assert.deepEqual([e.images, e.objects.max, e.sampled], [0, 0, null]);
   assert.match(e.notes.join(), /no images found/);
 });
+
+test('2,000 images over many slices: complete within the default budget; a 500-file sample is unbiased', async () => {
+  const { dir, cleanup: done } = tempDir();
+  try {
+    const header = png(64, 48);
+    for (let i = 0; i < 2000; i++) {
+      const sub = `s${i % 7}`;
+      write(join(dir, 'images', sub, `${i}.png`), header);
+      if (i % 10) write(join(dir, 'labels', sub, `${i}.txt`), boxLines(i % 10)); // i % 10 objects, 0 = no file
+    }
+    const target = { split: 'train' as const, sources: [join(dir, 'images')], nc: 3, kptShape: null };
+    const full = await scanSources(target, { noCache: true });
+    assert.equal(full.sampled, null);
+    assert.deepEqual([full.images, full.missingLabels, full.objects.total, full.objects.max, full.objects.mean], [2000, 200, 9000, 9, 4.5]);
+    const s = await scanSources(target, { noCache: true, maxFiles: 500, seed: 11 });
+    assert.deepEqual(s.sampled, { scanned: 500, total: 2000, totalExact: true, reason: 'file budget 500' });
+    assert.ok(Math.abs(s.objects.mean - 4.5) < 0.5, `sample mean ${s.objects.mean}`);
+    assert.equal(s.objects.histogram.length, 10);
+  } finally {
+    done();
+  }
+});
