@@ -72,8 +72,9 @@ async function cacheKey(t: ScanTarget, budgetMs: number, maxFiles: number, seed:
 
 /** Scan explicit sources (folders, `.txt` lists, images) — what `scanDataset` runs. */
 export async function scanSources(target: ScanTarget, opts: ScanOptions = {}): Promise<DatasetStats> {
-  const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
-  const maxFiles = Math.max(1, Math.floor(opts.maxFiles ?? DEFAULT_MAX_FILES));
+  const num = (v: number | undefined, def: number) => (v === undefined || Number.isNaN(v) ? def : v);
+  const budgetMs = Math.max(0, num(opts.budgetMs, DEFAULT_BUDGET_MS));
+  const maxFiles = Math.max(1, Math.floor(num(opts.maxFiles, DEFAULT_MAX_FILES)));
   const seed = opts.seed ?? 1;
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY));
   const { signal, onProgress } = opts;
@@ -130,7 +131,7 @@ export async function scanSources(target: ScanTarget, opts: ScanOptions = {}): P
     reservoir[j] = t;
   }
   const rules: LabelRules = { nc: target.nc, kptShape: target.kptShape };
-  const stats = new StatsBuilder(reservoir.length);
+  const stats = new StatsBuilder();
   let next = 0;
   let stoppedByTime = false;
   let bigLabels = 0;

@@ -33,8 +33,6 @@ export class StatsBuilder {
   private maxW = 0;
   private maxH = 0;
 
-  constructor(readonly capacity: number) {}
-
   addImage(r: HeaderRead): void {
     this.scanned++;
     if (r.kind === 'size') {
