@@ -4,7 +4,7 @@
 // companion onnxruntime-common) is copied beside the bundle into dist/node_modules/, with only the
 // native binaries of the target platform (45 MB for linux-x64 instead of 288 MB for all).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,15 +41,17 @@ function copyOnnxRuntime(platform, arch) {
     fail(`onnxruntime-node ${version} ships no binary for ${platform}/${arch}, so this target cannot be packaged`);
   }
   rmSync(dest, { recursive: true, force: true });
+  // Type declarations and source maps are of no use at run time.
+  const copy = (from, to) => cpSync(from, to, { recursive: true, filter: (f) => !/\.(d\.ts|map)$/.test(f) });
   // onnxruntime-common: its manifest and built JS; lib/ is TypeScript source.
   for (const part of ['package.json', 'README.md', 'dist']) {
-    cpSync(join(src, 'onnxruntime-common', part), join(dest, 'onnxruntime-common', part), { recursive: true });
+    copy(join(src, 'onnxruntime-common', part), join(dest, 'onnxruntime-common', part));
   }
   // The JS wrapper (dist/), its manifest and licence, and one platform's binaries; not the TS
   // sources, install scripts or the other platforms.
   for (const part of ['package.json', 'README.md', 'LICENSE', 'dist', binDir]) {
     const from = join(src, 'onnxruntime-node', part);
-    if (existsSync(from)) cpSync(from, join(dest, 'onnxruntime-node', part), { recursive: true });
+    if (existsSync(from)) copy(from, join(dest, 'onnxruntime-node', part));
   }
 }
 
