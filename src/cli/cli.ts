@@ -3,6 +3,7 @@
 //   yolo-mem estimate <model> [--imgsz N] [--batch N[,N...]] [--amp | --no-amp]
 //                             [--optimizer sgd|adam|adamw|auto] [--gpu-memory SIZE] [--gpus N] [--json]
 //                             [--margin F] [--objects-per-image N] [--prune R] [--layers]
+//                             [--data DATA.yaml] [--workers N] [--cache ram|disk]
 //
 // Exit codes: 0 ok, 1 the model could not be analysed (one-line reason on stderr), 2 bad usage.
 
@@ -26,9 +27,11 @@ export const EXIT_USAGE = 2;
 export const USAGE = `usage: yolo-mem estimate <model> [--imgsz N] [--batch N[,N...]] [--amp | --no-amp]
                           [--optimizer sgd|adam|adamw|auto] [--gpu-memory SIZE] [--gpus N] [--json]
                           [--margin F] [--objects-per-image N] [--prune R] [--layers]
+                          [--data DATA.yaml] [--workers N] [--cache ram|disk]
 
   <model>   a .onnx file, a model .yaml, or a built-in name (yolov8n, yolov8n.pt, yolo11s-seg, yolov5s, ...)
   --gpu-memory SIZE   plan for a GPU of this size (e.g. 24GiB, 16GB, 12288MiB) instead of asking nvidia-smi
+  --data DATA.yaml    read the dataset: boxes per image for the label assigner, host RAM for cache/loaders
 
 exit codes: 0 ok, 1 the model could not be analysed, 2 bad usage`;
 
@@ -102,6 +105,24 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
         const v = Number(next());
         if (!(v >= 0 && v <= 0.9)) throw new UsageError('--prune must be a ratio in [0, 0.9]');
         options.pruneRatio = v;
+        break;
+      }
+      case '--data': {
+        const v = next();
+        if (!v) throw new UsageError('--data needs a dataset YAML path');
+        options.data = v;
+        break;
+      }
+      case '--workers': {
+        const v = Number(next());
+        if (!Number.isInteger(v) || v < 0) throw new UsageError('--workers needs a whole number >= 0');
+        options.workers = v;
+        break;
+      }
+      case '--cache': {
+        const v = String(next() ?? '').toLowerCase();
+        if (v !== 'ram' && v !== 'disk' && v !== 'false') throw new UsageError('--cache must be ram, disk or false');
+        options.cache = v === 'false' ? false : v;
         break;
       }
       case '--json':

@@ -85,6 +85,15 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
     for (const [k, v] of parts) out.push(`  ${k.padEnd(22)} ${formatBytes(v).padStart(11)}`);
     if (e.validationDevice !== null) out.push(`  ${'validation (2x batch)'.padEnd(22)} ${formatBytes(e.validationDevice).padStart(11)}`);
   }
+  if (r.dataset) {
+    const d = r.dataset;
+    out.push(`\ndataset ${d.source}: ${d.images === null ? 'not found locally' : `${d.images} images`}${d.sampled ? ` (${d.sampled})` : ''}`);
+    if (d.objects) out.push(`  objects per image: max ${d.objects.max}, p99 ${d.objects.p99}, mean ${d.objects.mean.toFixed(1)}; label assigner sized for ${d.assignerObjects ?? '?'} boxes`);
+    if (d.hostRam) {
+      out.push(`  host RAM for the data pipeline: ${formatBytes(d.hostRam.totalBytes)} of ${formatBytes(d.hostRam.freeRamBytes)} free (${d.hostRam.verdict})`);
+      for (const t of d.hostRam.terms) out.push(`    ${t.label.padEnd(36)} ${formatBytes(t.bytes).padStart(11)}`);
+    }
+  }
   if (r.maxBatch !== null) out.push(`\nlargest batch that fits with a ${(r.margin * 100).toFixed(0)}% margin: ${r.maxBatch}`);
   for (const a of r.assumptions) out.push(`note: ${a}`);
   for (const n of m.notes) out.push(`note: ${n}`);

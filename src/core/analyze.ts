@@ -5,6 +5,7 @@ import { GraphBuilder } from './graph/builder';
 import type { TrainGraph } from './graph/types';
 import { emitLoss } from './loss/emit';
 import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, NOMINAL_BATCH, VALIDATION_BATCH_FACTOR } from './memory/constants';
+import { datasetFacts } from './dataset-facts';
 import { deploymentWhatIf } from './memory/deployment';
 import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
 import { openModel, type ModelSource } from './model-source';
@@ -52,14 +53,22 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
   const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
   const margin = options.margin ?? DEFAULT_MARGIN;
   const gpu = options.gpu ?? null;
-  const objects = options.objectsPerImage ?? DEFAULT_OBJECTS_PER_IMAGE;
   const assumptions: string[] = [];
+  const firstPerGpu = Math.max(1, Math.floor(batches[0] / gpus));
+  const dataset = await datasetFacts(options, imgsz, firstPerGpu, ctx.signal);
+  // boxes per image: given > from the dataset (grows with the batch: the worst batch's max) > default
+  const objectsAt = (perGpu: number) => options.objectsPerImage ?? dataset?.objectsFor(perGpu) ?? DEFAULT_OBJECTS_PER_IMAGE;
+  const objects = objectsAt(firstPerGpu);
   let amp = options.amp ?? true;
   if (amp && gpu && !ampSupported(gpu.name)) {
     amp = false;
     assumptions.push(`AMP disabled: Ultralytics' check_amp turns it off on ${gpu.name}`);
   }
-  if (options.objectsPerImage === undefined) assumptions.push(`${objects} boxes per image assumed for the label assigner (set objects per image or point at the dataset)`);
+  if (options.objectsPerImage === undefined && dataset?.summary.assignerObjects == null) {
+    assumptions.push(`${objects} boxes per image assumed for the label assigner (set objects per image or point at the dataset)`);
+  } else if (options.objectsPerImage === undefined && dataset) {
+    assumptions.push(`${objects} boxes per image for the label assigner at batch ${firstPerGpu}, from the dataset (${dataset.summary.source})`);
+  }
   const precision = amp ? 'amp' : 'fp32';
   const usable = gpu ? gpu.totalBytes * (1 - margin) : null;
 
@@ -70,9 +79,12 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
     throwIfAborted(ctx.signal);
     const perGpu = Math.max(1, Math.floor(batch / gpus));
     const { optimizer } = resolveOptimizer(options, batch);
-    const graph = withLoss(source.build(perGpu, imgsz, options.pruneRatio ?? 0), objects);
+    const objs = objectsAt(perGpu);
+    const graph = withLoss(source.build(perGpu, imgsz, options.pruneRatio ?? 0), objs);
     const valGraph = source.build(perGpu * VALIDATION_BATCH_FACTOR, imgsz, options.pruneRatio ?? 0);
-    const step = estimateStep(graph, { precision, optimizer, objectsPerImage: objects, batchPerGpu: perGpu, gpus }, valGraph);
+    // validation sees single images (no mosaic): the densest image, not the mosaic-inflated count
+    const valObjects = options.objectsPerImage ?? dataset?.summary.objects?.max ?? DEFAULT_OBJECTS_PER_IMAGE;
+    const step = estimateStep(graph, { precision, optimizer, objectsPerImage: objs, batchPerGpu: perGpu, gpus, validationObjectsPerImage: valObjects }, valGraph);
     const validationDevice = step.validationReserved === null ? null : step.validationReserved + step.bytes.cudaContext;
     const e = { batch, step, graph, validationDevice };
     cache.set(batch, e);
@@ -124,7 +136,7 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
     notes: [...first.graph.notes],
   };
   const deployment = deploymentWhatIf(source.build(1, imgsz, options.pruneRatio ?? 0), options.deployPrecision ?? 'fp16');
-  return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, deployment, assumptions };
+  return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions };
 }
 
 function withLoss(graph: TrainGraph, objectsPerImage: number): TrainGraph {

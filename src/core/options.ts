@@ -28,6 +28,15 @@ export interface AnalyzeOptions {
   pruneRatio?: number;
   /** Weight precision for the deployment-size what-if. */
   deployPrecision?: DeployPrecision;
+  /** Dataset YAML (Ultralytics `data=` / YOLOv5 `--data`): objects per image and host RAM come from it. */
+  data?: string;
+  /** Folder relative paths in `data` resolve against (the training script's folder). */
+  cwd?: string;
+  /** Dataloader workers (Ultralytics default 8) and `cache` (false, 'ram', 'disk'). */
+  workers?: number;
+  cache?: false | 'ram' | 'disk';
+  /** Free host RAM to check the data pipeline against (default: this machine's). */
+  freeRamBytes?: number;
   /** Compute the memory-vs-batch curve up to this batch (default: 2 x max batch, at least 64). */
   curveMax?: number;
 }

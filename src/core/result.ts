@@ -136,6 +136,23 @@ export interface Deployment {
   inferenceActivationBytes: number;
 }
 
+/** What the dataset a run points at means for memory (issue: dataset-aware estimates). */
+export interface DatasetSummary {
+  /** The dataset YAML as given. */
+  source: string;
+  /** null when the YAML was not found locally (e.g. an Ultralytics built-in like coco8.yaml). */
+  images: number | null;
+  objects: { max: number; p99: number; mean: number } | null;
+  /** "sampled N of M images" when the scan hit its budget, else null. */
+  sampled: string | null;
+  /** Boxes per image the label assigner is padded to in the worst batch (what the estimate used). */
+  assignerObjects: number | null;
+  explanation: string;
+  /** Host memory of the data pipeline (cache=ram, loader workers, pinned batches). */
+  hostRam: import('./dataset/host-ram').HostRamEstimate | null;
+  notes: string[];
+}
+
 export interface AnalysisResult {
   model: AnalysisModel;
   gpu: GpuInfo | null;
@@ -153,6 +170,8 @@ export interface AnalysisResult {
   /** Live memory through one training step at the first estimate's batch. */
   timeline: TimelinePoint[];
   deployment: Deployment;
+  /** Present when the request named a dataset. */
+  dataset: DatasetSummary | null;
   /** Assumptions that shaped the numbers (optimizer 'auto' resolution, objects per image, ...). */
   assumptions: string[];
 }

@@ -403,6 +403,25 @@ export function validateResult(v: unknown, at = 'result'): AnalysisResult {
     num(to.liveBytes, `${at}.timeline[${i}].liveBytes`);
   });
   arr(o.assumptions, `${at}.assumptions`, 1000).forEach((a, i) => str(a, `${at}.assumptions[${i}]`));
+  if (o.deployment !== undefined) {
+    const d = obj(o.deployment, `${at}.deployment`);
+    num(d.fusedParams, `${at}.deployment.fusedParams`);
+    num(d.inferenceActivationBytes, `${at}.deployment.inferenceActivationBytes`);
+    const w = obj(d.weightBytes, `${at}.deployment.weightBytes`);
+    for (const k of ['fp32', 'fp16', 'int8']) num(w[k], `${at}.deployment.weightBytes.${k}`);
+  }
+  if (o.dataset !== undefined) {
+    nullable(o.dataset, (x) => {
+      const d = obj(x, `${at}.dataset`);
+      str(d.source, `${at}.dataset.source`, 4096);
+      nullable(d.images, (n) => num(n, `${at}.dataset.images`));
+      nullable(d.assignerObjects, (n) => num(n, `${at}.dataset.assignerObjects`));
+      str(d.explanation, `${at}.dataset.explanation`, 8192);
+      nullable(d.sampled, (t) => str(t, `${at}.dataset.sampled`));
+      arr(d.notes, `${at}.dataset.notes`, 1000).forEach((n, i) => str(n, `${at}.dataset.notes[${i}]`, 8192));
+      return d;
+    });
+  }
   return o as unknown as AnalysisResult;
 }
 

@@ -139,6 +139,7 @@ export function sampleResult(opts: { layers?: number; gpu?: boolean; batch?: num
     lossLayers,
     curve,
     timeline,
+    dataset: null,
     deployment: { precision: 'fp16', fusedParams: params, weightBytes: { fp32: params * 4, fp16: params * 2, int8: params }, inferenceActivationBytes: 6 * MIB },
     assumptions: ['optimizer=auto resolved to SGD (more than 10,000 iterations)', '100 objects per image'],
   };

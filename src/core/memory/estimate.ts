@@ -29,6 +29,8 @@ export interface EstimateInputs {
   batchPerGpu: number;
   /** DDP world size: > 1 adds DDP's gradient buckets. */
   gpus: number;
+  /** Boxes per image in validation (no mosaic there); default objectsPerImage. */
+  validationObjectsPerImage?: number;
 }
 
 export interface StepEstimate {
@@ -172,6 +174,14 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     const val = traceStep(validationGraph, { precision: inp.precision, gradsPersist: false, assignerBytes: 0, optimizerTempBytes: 0, convWorkspace: () => 0, training: false });
     const vpix = numel(validationGraph.tensors[validationGraph.input].shape);
     const image = v.malloc(vpix * (inp.precision === 'amp' ? 2 : 4));
+    // the validator also computes the loss (no_grad): the head's outputs and the assigner at 2x batch
+    const head = validationGraph.head;
+    if (head) {
+      const elem = inp.precision === 'amp' ? 2 : 4;
+      const outputs = head.levels.reduce((a, l) => a + numel(validationGraph.tensors[l].shape) * elem, 0);
+      const assigner = assignerBytes(validationGraph, inp.validationObjectsPerImage ?? inp.objectsPerImage, elem);
+      val.events.push({ kind: 'alloc', id: 'val-outputs', bytes: outputs, cat: 'lossAndAssigner' }, { kind: 'alloc', id: 'val-assigner', bytes: assigner, cat: 'lossAndAssigner' });
+    }
     runTrace(v, val.events);
     v.free(image);
     validationReserved = v.reserved;
