@@ -31,6 +31,23 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
     assert.ok(maxBatch >= 16 && maxBatch < 128, `largest batch ${maxBatch} should be in [16, 128)`);
   });
 
+  test('a YOLOv5 argparse script: hovering the --batch-size default shows a yolov5s card', async () => {
+    await openFile(s.page, 'train_v5.py');
+    const text = await hoverUntil(s.page, '"--batch-size"', '64', /Largest batch that fits|could not estimate|no batch/i);
+    await s.screenshot('hover-yolov5-argparse');
+    assert.match(text, /yolov5s/, text);
+    assert.match(text, /batch 64: (fits|fits, but tight|does not fit|training fits)/, text);
+  });
+
+  test('an Ultralytics config YAML: hovering `batch: 32` shows the card for batch 32', async () => {
+    await openFile(s.page, 'train.yaml');
+    const text = await hoverUntil(s.page, 'batch: 32', '32', /Largest batch that fits/);
+    await s.screenshot('hover-config-yaml');
+    assert.match(text, /yolov8n/, text);
+    assert.match(text, /batch 32: fits/, text);
+    assert.match(text, new RegExp(`Largest batch that fits: ${maxBatch}(?!\\d)`), 'same model, imgsz and GPU as train.py: same largest batch');
+  });
+
   test('batch=128 gets a "will not fit" warning and the quick fix sets the largest batch', async (t) => {
     if (!maxBatch) return t.skip('needs the largest batch from the hover test');
     await openFile(s.page, 'train_oom.py');
