@@ -9,9 +9,10 @@ const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
 test('binary garbage gives a printable one-line message', () => {
   const r = classifyNvidiaSmiOutput('\u0000\u001f>]|\u001b[31mboom\u0007\n', '', 0, false);
-  assert.equal(r.state, 'garbage');
+  assert.ok(r.state === 'garbage');
   assert.equal(r.message, 'nvidia-smi printed something that is not its CSV output: "??>]|?[31mboom?"');
   const e = classifyNvidiaSmiOutput('', '\u0000bad\u0001\n', 3, false);
+  assert.ok(e.state === 'error');
   assert.equal(e.message, 'nvidia-smi exited with code 3: ?bad?');
 });
 
