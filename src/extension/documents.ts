@@ -5,7 +5,7 @@
 // state from here and listens to `onDidUpdate`.
 
 import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { AnalyzeOptions } from '../core/options';
 import type { AnalysisResult } from '../core/result';
@@ -189,9 +189,10 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const scan = await this.client.extractScript({ text, fileName: doc.fileName, languageId: doc.languageId }, { token });
     const settings = this.settings();
     const gpu = this.gpu.snapshot.planning;
-    const files = await this.findModelFiles(doc, scan);
+    const dir = scriptDir(doc.uri);
+    const [files, datasets] = await Promise.all([this.findModelFiles(doc, scan), existingDatasets(scan, dir)]);
     const runs: RunState[] = scan.runs.map((run, index) => {
-      const r = optionsForRun(run, settings, gpu, (spec) => files.get(spec));
+      const r = optionsForRun(run, settings, gpu, (spec) => files.get(spec), { dir, fileExists: (p) => datasets.has(p) });
       if (!r.ok) return { run, index, assumed: [], batchFromScript: false, reason: r.reason };
       return { run, index, options: r.value.options, assumed: r.value.assumed, batchFromScript: r.value.batchFromScript, result: this.estimates.peek(r.value.options) };
     });
@@ -233,6 +234,29 @@ export class DocumentAnalyzer implements vscode.Disposable {
     this.debouncer.dispose();
     this.emitter.dispose();
   }
+}
+
+/** The folder a saved script (or notebook, for its cells) is in: where its training process is
+ *  assumed to start, so relative `data=` paths resolve there. Undefined for unsaved files. */
+export function scriptDir(uri: vscode.Uri): string | undefined {
+  return uri.scheme === 'file' || uri.scheme === 'vscode-notebook-cell' ? dirname(uri.fsPath) : undefined;
+}
+
+/** The dataset YAMLs the runs name that exist (absolute paths; async stats). A found dataset decides
+ *  the boxes per image; see optionsForRun. */
+async function existingDatasets(scan: ScriptScan, dir: string | undefined): Promise<Set<string>> {
+  const out = new Set<string>();
+  const paths = new Set<string>();
+  for (const r of scan.runs) {
+    const d = r.settings.data?.value?.trim();
+    if (d && (isAbsolute(d) || dir)) paths.add(isAbsolute(d) ? d : resolve(dir!, d));
+  }
+  await Promise.all(
+    [...paths].map(async (p) => {
+      if ((await stat(p).catch(() => undefined))?.isFile()) out.add(p);
+    }),
+  );
+  return out;
 }
 
 /** The run the status bar and panel talk about: the first run with an estimate, else the first. */

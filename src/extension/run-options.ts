@@ -5,6 +5,7 @@
 // Precedence: what the script says, then the settings, then the estimator's defaults. Every value
 // that had to be assumed is listed in `assumed`, so the hover can say what the numbers rest on.
 
+import { isAbsolute, resolve } from 'node:path';
 import { ampSupported } from '../core/gpu/presets';
 import type { AnalyzeOptions, OptimizerChoice } from '../core/options';
 import type { GpuInfo } from '../core/result';
@@ -51,11 +52,36 @@ export function planningGpu(gpu: GpuInfo | null): GpuInfo | null {
   return rest;
 }
 
+/** Where the script lives, for the settings that name files relative to it. */
+export interface RunContext {
+  /** The script's folder: the training process is assumed to start there (Ultralytics resolves
+   *  `data=` against its cwd; YOLOv5's train.py runs from its repository folder). Undefined for an
+   *  unsaved file, whose relative `data=` cannot be resolved. */
+  dir?: string;
+  /** Whether a file exists at this absolute path (the caller stats the dataset YAMLs first). */
+  fileExists?: (absPath: string) => boolean;
+}
+
+/** Ultralytics / YOLOv5 `cache`: True and 'ram' cache decoded images in RAM, 'disk' as .npy files,
+ *  False / None not at all. Null when the value is not known from the text. */
+export function cacheMode(value: boolean | string | null | undefined): false | 'ram' | 'disk' | null {
+  if (value === true) return 'ram';
+  if (value === false) return false;
+  if (typeof value === 'string') {
+    const v = value.toLowerCase();
+    if (v === 'ram' || v === 'true') return 'ram';
+    if (v === 'disk') return 'disk';
+    if (v === 'false' || v === 'none') return false;
+  }
+  return null;
+}
+
 export function optionsForRun(
   run: TrainingRun,
   settings: Settings,
   gpu: GpuInfo | null,
   findFile: (spec: string) => string | undefined,
+  ctx: RunContext = {},
 ): RunOptionsResult {
   const s = run.settings;
   const modelSpec = s.model?.value;
@@ -116,7 +142,40 @@ export function optionsForRun(
   const gpus = deviceGpuCount(s.device?.value);
   if (gpus !== null && gpus > 1) options.gpus = gpus;
   if (typeof s.epochs?.value === 'number') options.epochs = s.epochs.value;
+  datasetOptions(run, ctx, options, assumed);
   return { ok: true, value: { options, assumed, batchFromScript } };
+}
+
+/** `data=`, `workers=` and `cache=` from the script. A dataset YAML that exists decides the boxes
+ *  per image (the setting would override the scan, so it is left out); one that is not found
+ *  (e.g. a built-in like coco8.yaml) is still passed, so the card can say why it was not read, and
+ *  the setting stays the assigner's size. */
+function datasetOptions(run: TrainingRun, ctx: RunContext, options: AnalyzeOptions, assumed: string[]): void {
+  const s = run.settings;
+  const data = s.data?.value?.trim();
+  if (!data) {
+    if (s.data?.value === null && s.data.note) assumed.push(`dataset not read: ${s.data.note}`);
+    return;
+  }
+  if (!isAbsolute(data) && !ctx.dir) {
+    assumed.push(`data=${data} is relative to an unsaved file: the dataset is not read`);
+    return;
+  }
+  options.data = data;
+  // The worker's cwd is not the training process's: relative paths resolve against the script's folder.
+  if (ctx.dir) options.cwd = ctx.dir;
+  if (ctx.fileExists?.(isAbsolute(data) ? data : resolve(ctx.dir!, data))) delete options.objectsPerImage;
+
+  // workers and cache only change the host-RAM part, which needs the dataset: without one they would
+  // only split the estimate cache.
+  const w = s.workers?.value;
+  if (typeof w === 'number' && Number.isInteger(w) && w >= 0) options.workers = w;
+  else if (s.workers) assumed.push(`workers not known from the text${s.workers.note ? ` (${s.workers.note})` : ''}; using Ultralytics' default 8`);
+  if (s.cache) {
+    const mode = cacheMode(s.cache.value);
+    if (mode !== null) options.cache = mode;
+    else assumed.push(`cache not known from the text${s.cache.note ? ` (${s.cache.note})` : ''}; assuming no cache`);
+  }
 }
 
 /** Options for a model file or built-in name analysed on its own (no script). */

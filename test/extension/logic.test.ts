@@ -56,7 +56,9 @@ describe('run options', () => {
     assert.equal(o.optimizer, 'auto');
     assert.deepEqual(o.gpu, gpu8);
     assert.equal(r.value.batchFromScript, true);
-    assert.deepEqual(r.value.assumed, []);
+    // No script folder given (an unsaved file): the relative data= cannot be resolved.
+    assert.deepEqual(r.value.assumed, ['data=coco128.yaml is relative to an unsaved file: the dataset is not read']);
+    assert.equal(o.data, undefined);
   });
 
   test('model specs: files found on disk, built-in names, and clear errors otherwise', () => {
