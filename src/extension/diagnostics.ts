@@ -1,9 +1,11 @@
-// Problems on batch values that will not fit, with the "Set batch to N" quick fix. Markers are
-// cleared as soon as the file changes or the GPU changes, and come back when the new estimate does.
+// Problems on batch values that will not fit, with the "Set batch to N" quick fix, and on `cache=ram`
+// values whose image cache the host RAM cannot hold. Markers are cleared as soon as the file changes
+// or the GPU changes, and come back when the new estimate does.
 
 import * as vscode from 'vscode';
 import type { Range } from '../core/scripts/types';
 import { batchProblem, DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE, type BatchProblem } from './batch-diagnostics';
+import { CACHE_DIAGNOSTIC_CODE, cacheProblem } from './cache-diagnostics';
 import { SCRIPT_LANGUAGES, type DocState, type DocumentAnalyzer } from './documents';
 import type { Settings } from './settings';
 
@@ -49,12 +51,20 @@ export class BatchDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
     for (const r of state.runs) {
       if (!r.result) continue;
       const p = batchProblem(r.run, r.result, r.batchFromScript);
-      if (!p) continue;
-      const d = new vscode.Diagnostic(toRange(p.range), p.message, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
-      d.source = DIAGNOSTIC_SOURCE;
-      d.code = DIAGNOSTIC_CODE;
-      if (p.fix) this.fixes.set(d, p.fix);
-      out.push(d);
+      if (p) {
+        const d = new vscode.Diagnostic(toRange(p.range), p.message, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
+        d.source = DIAGNOSTIC_SOURCE;
+        d.code = DIAGNOSTIC_CODE;
+        if (p.fix) this.fixes.set(d, p.fix);
+        out.push(d);
+      }
+      const c = cacheProblem(r.run, r.result);
+      if (c) {
+        const d = new vscode.Diagnostic(toRange(c.range), c.message, vscode.DiagnosticSeverity.Warning);
+        d.source = DIAGNOSTIC_SOURCE;
+        d.code = CACHE_DIAGNOSTIC_CODE;
+        out.push(d);
+      }
     }
     this.collection.set(uri, out);
   }

@@ -2,7 +2,8 @@
 // a trusted MarkdownString that may run only HOVER_COMMANDS. The verdict and the memory terms come
 // from webview/shared/memory.ts, so the hover, the status bar and both views always agree.
 
-import type { AnalysisResult, Estimate } from '../core/result';
+import type { HostRamEstimate } from '../core/dataset/host-ram';
+import type { AnalysisResult, DatasetSummary, Estimate } from '../core/result';
 import type { Verdict } from '../protocol/webview';
 import { formatBytes, formatPercent } from '../../webview/shared/format';
 import { breakdownOf, verdictOf } from '../../webview/shared/memory';
@@ -78,9 +79,42 @@ export function renderHoverCard(result: AnalysisResult, opts: { batch?: number |
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 3);
   if (top.length) lines.push(`Top: ${top.map((s) => `${s.label} ${formatBytes(s.bytes)}`).join(' · ')}`, '');
+  if (result.dataset) lines.push(...renderDatasetLines(result.dataset), '');
   const links = [`[$(graph) Open memory panel](${commandLink(COMMANDS.analyzeModel, opts.link ?? { options: { model: result.model.source.replace(/^builtin:/, '') } })})`, `[$(chip) Select GPU…](${commandLink(COMMANDS.selectGpu)})`];
   lines.push(links.join(' · '));
   return lines.join('\n');
+}
+
+export const HOST_RAM_EMOJI: Readonly<Record<HostRamEstimate['verdict'], string>> = { fits: '✅', tight: '⚠️', exceeds: '❌' };
+const HOST_RAM_WORDS: Readonly<Record<HostRamEstimate['verdict'], string>> = { fits: 'fits', tight: 'tight', exceeds: 'exceeds free RAM' };
+
+/** One decimal at most: a mean of 2.375 boxes reads 2.4, 300 reads 300. */
+function oneDecimal(n: number): string {
+  return String(Number(n.toFixed(1)));
+}
+
+/** The card's dataset lines: what the scan found, what the assigner was sized for, and the data
+ *  pipeline's host RAM with its verdict (and the cache=ram cache, which is most of it). */
+export function renderDatasetLines(d: DatasetSummary): string[] {
+  const name = `**Dataset** ${escapeMd(d.source)}`;
+  // Not scanned: the explanation names the file itself ("coco8.yaml: an Ultralytics built-in ...").
+  if (d.images === null) return [`**Dataset** ${escapeMd(d.explanation.startsWith(d.source) ? d.explanation : `${d.source}: ${d.explanation}`)}`];
+  const facts = [`${d.images.toLocaleString('en-US')} images${d.sampled ? ` (${escapeMd(d.sampled)})` : ''}`];
+  if (d.objects) facts.push(`objects/image max ${d.objects.max} · p99 ${d.objects.p99} · mean ${oneDecimal(d.objects.mean)}`);
+  if (d.assignerObjects !== null) facts.push(`assigner sized for ${d.assignerObjects} boxes`);
+  const lines = [`${name}: ${facts.join(' · ')}`];
+  const h = d.hostRam;
+  if (h) {
+    const parts = [`${HOST_RAM_EMOJI[h.verdict]} Host RAM: data pipeline ${formatBytes(h.totalBytes)} of ${formatBytes(h.freeRamBytes)} free (${HOST_RAM_WORDS[h.verdict]})`];
+    if (h.cache.mode === 'ram') parts.push(`cache=ram ${formatBytes(h.cache.ramBytes)}`);
+    if (h.cache.mode === 'disk' && h.cache.diskBytes !== null) parts.push(`cache=disk ${formatBytes(h.cache.diskBytes)} on disk`);
+    parts.push(`${h.workersEffective} worker${h.workersEffective === 1 ? '' : 's'}`);
+    lines.push('', parts.join(' · '));
+    if (h.cache.ultralyticsWouldCache === false) {
+      lines.push('', `⚠️ cache=ram needs ${formatBytes(h.cache.requiredWithMarginBytes)} with Ultralytics' 50 % margin (${formatBytes(h.freeRamBytes)} free): it will train without the cache`);
+    }
+  }
+  return lines;
 }
 
 /** The card while the first estimate for these settings is running. */
