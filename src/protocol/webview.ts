@@ -425,8 +425,13 @@ export function validateResult(v: unknown, at = 'result'): AnalysisResult {
   return o as unknown as AnalysisResult;
 }
 
-/** Copies only the known AnalyzeOptions fields, each checked, so nothing unexpected rides along. */
-function validateOptions(v: unknown, at: string): AnalyzeOptions {
+const CACHES = ['ram', 'disk'] as const;
+
+/** Copies only the known AnalyzeOptions fields, each checked, so nothing unexpected rides along.
+ *  `withDataset`: the host's own state may name a dataset (the folder it resolves against, and the
+ *  loader's workers and cache); a state the webview hands back (persisted, read after a reload) may
+ *  not, so a webview can never point the estimator at a folder to scan. */
+function validateOptions(v: unknown, at: string, withDataset: boolean): AnalyzeOptions {
   const o = obj(v, at);
   const out: AnalyzeOptions = { model: str(o.model, `${at}.model`) };
   if (o.batch !== undefined) out.batch = arr(o.batch, `${at}.batch`, 1000).map((b, i) => num(b, `${at}.batch[${i}]`));
@@ -437,6 +442,13 @@ function validateOptions(v: unknown, at: string): AnalyzeOptions {
   if (o.optimizer !== undefined) out.optimizer = oneOf(o.optimizer, `${at}.optimizer`, OPTIMIZERS);
   if (o.deployPrecision !== undefined) out.deployPrecision = oneOf(o.deployPrecision, `${at}.deployPrecision`, PRECISIONS);
   if (o.gpu !== undefined) out.gpu = nullable(o.gpu, (x) => validateGpu(x, `${at}.gpu`));
+  if (withDataset) {
+    if (o.data !== undefined) out.data = str(o.data, `${at}.data`);
+    if (o.cwd !== undefined) out.cwd = str(o.cwd, `${at}.cwd`);
+    // Only meaningful with the dataset (host RAM of its loader), so they go with it.
+    if (o.workers !== undefined) out.workers = int(o.workers, `${at}.workers`, 0, 1024);
+    if (o.cache !== undefined) out.cache = o.cache === false ? false : oneOf(o.cache, `${at}.cache`, CACHES);
+  }
   return out;
 }
 
@@ -447,7 +459,7 @@ function validatePanelState(v: unknown): PanelState {
     return { message: str(e.message, 'state.error.message', 8192), hasLog: bool(e.hasLog, 'state.error.hasLog') };
   });
   return {
-    options: validateOptions(o.options, 'state.options'),
+    options: validateOptions(o.options, 'state.options', true),
     result: nullable(o.result, (x) => validateResult(x, 'state.result')),
     resultSeq: int(o.resultSeq, 'state.resultSeq', 0, Number.MAX_SAFE_INTEGER),
     busy: bool(o.busy, 'state.busy'),
@@ -524,6 +536,6 @@ export interface PersistedPanelState {
 export function parsePersistedPanelState(v: unknown): Parsed<PersistedPanelState> {
   return run(() => {
     const o = obj(v, 'state');
-    return { options: validateOptions(o.options, 'state.options') };
+    return { options: validateOptions(o.options, 'state.options', false) };
   });
 }

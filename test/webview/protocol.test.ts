@@ -92,3 +92,21 @@ test('persisted panel state keeps only the known option fields', () => {
   assert.equal(parsePersistedPanelState(undefined).ok, false);
   assert.equal(parsePersistedPanelState({ options: { batch: [8] } }).ok, false);
 });
+
+test('the dataset options: kept in the host state, dropped from a state the webview hands back', () => {
+  const options = { model: 'yolov8n', data: 'ds/data.yaml', cwd: '/w', workers: 4, cache: 'ram' as const };
+  const state = { options, result: null, resultSeq: 0, busy: true, error: null };
+  const fromHost = parseHostToPanel({ type: 'panelState', state });
+  assert.ok(fromHost.ok && fromHost.value.type === 'panelState');
+  assert.deepEqual(fromHost.value.state.options, options);
+  const noCache = parseHostToPanel({ type: 'panelState', state: { ...state, options: { ...options, cache: false } } });
+  assert.ok(noCache.ok && noCache.value.type === 'panelState' && noCache.value.state.options.cache === false);
+  for (const bad of [{ cache: 'gpu' }, { cache: true }, { workers: -1 }, { workers: 2.5 }, { data: 7 }]) {
+    assert.equal(parseHostToPanel({ type: 'panelState', state: { ...state, options: { ...options, ...bad } } }).ok, false, JSON.stringify(bad));
+  }
+  // A reloaded panel's options come from the webview: it must not choose a folder for the host to scan.
+  assert.deepEqual(parsePersistedPanelState({ options }), { ok: true, value: { options: { model: 'yolov8n' } } });
+  // Nor can a control patch set them.
+  assert.equal(parseWebviewMessage({ type: 'setOptions', seq: 1, patch: { data: '/etc' } }, 'panel').ok, false);
+  assert.equal(parseWebviewMessage({ type: 'setOptions', seq: 1, patch: { cwd: '/' } }, 'panel').ok, false);
+});
