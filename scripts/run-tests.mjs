@@ -1,12 +1,11 @@
-// Runs every *.test.ts under test/ with Node's own test runner (TypeScript through tsx).
-// `--e2e` adds the end-to-end suite in test/e2e/, which needs Chromium and code-server.
+// Runs every *.test.ts under test/ with Node's own test runner (TypeScript through tsx), except the
+// end-to-end suite in test/e2e/, which scripts/e2e/run.mjs runs (it needs Chromium and code-server).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const args = process.argv.slice(2);
-const withE2e = args.includes('--e2e');
 const only = args.filter((a) => !a.startsWith('--'));
 
 function find(dir) {
@@ -14,7 +13,7 @@ function find(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) {
-      if (name === 'e2e' && !withE2e) continue;
+      if (name === 'e2e') continue;
       if (name === 'corpus' || name === 'fixtures') continue;
       out.push(...find(p));
     } else if (name.endsWith('.test.ts')) out.push(p);

@@ -124,8 +124,10 @@ function emitV5Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
     const tobj = b.constant(s.slice(0, 4), 'float32', 'tobj');
     b.reduce(b.bceWithLogits(obj, tobj));
     if (targetsPerLevel > 0) {
+      // pi[b, a, gj, gi]: four index tensors pick (n, no) rows of the level output
       const idx = b.constant([targetsPerLevel], 'int64', 'indices');
-      const picked = b.index(level, idx, targetsPerLevel);
+      const rows = b.reshape(level, [-1, no]);
+      const picked = b.index(rows, idx, targetsPerLevel);
       // sigmoid/pow on xy, wh; CIoU; class BCE on (n, nc) logits against (n, nc) targets
       b.lossTerms([picked], targetsPerLevel * (CIOU_SAVED_FLOATS_PER_POSITIVE + 8 + 2 * (no - 5)), 3 * targetsPerLevel, 'box/cls terms');
     }
