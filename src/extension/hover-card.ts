@@ -106,7 +106,8 @@ export function renderDatasetLines(d: DatasetSummary): string[] {
   const h = d.hostRam;
   if (h) {
     const parts = [`${HOST_RAM_EMOJI[h.verdict]} Host RAM: data pipeline ${formatBytes(h.totalBytes)} of ${formatBytes(h.freeRamBytes)} free (${HOST_RAM_WORDS[h.verdict]})`];
-    if (h.cache.mode === 'ram') parts.push(`cache=ram ${formatBytes(h.cache.ramBytes)}`);
+    // A cache Ultralytics will skip is not in the total: the line below says what it needs.
+    if (h.cache.mode === 'ram' && h.cache.ultralyticsWouldCache !== false) parts.push(`cache=ram ${formatBytes(h.cache.ramBytes)}`);
     if (h.cache.mode === 'disk' && h.cache.diskBytes !== null) parts.push(`cache=disk ${formatBytes(h.cache.diskBytes)} on disk`);
     parts.push(`${h.workersEffective} worker${h.workersEffective === 1 ? '' : 's'}`);
     lines.push('', parts.join(' · '));

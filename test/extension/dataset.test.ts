@@ -152,7 +152,9 @@ describe('hover card and cache diagnostics over real estimates', () => {
     assert.match(p.message, /Ultralytics will skip the cache/);
     assert.ok(p.message.includes(`(${formatBytes(h.freeRamBytes)} free)`));
     assert.ok(!p.message.includes('\n'));
-    assert.match(renderHoverCard(r), /⚠️ cache=ram needs .* it will train without the cache/);
+    const card = renderHoverCard(r);
+    assert.match(card, /⚠️ cache=ram needs .* it will train without the cache/);
+    assert.ok(!card.includes(`cache=ram ${formatBytes(h.cache.ramBytes)}`), 'a skipped cache is not shown as part of the pipeline');
   });
 
   test('cache=ram that Ultralytics accepts but the whole pipeline does not fit: may be killed', async () => {

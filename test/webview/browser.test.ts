@@ -80,6 +80,49 @@ test('panel: handshake, header numbers, no script errors, CSP holds', { skip }, 
   await p.page.close();
 });
 
+test('panel: the Dataset section appears only with a dataset, with its host-RAM table, under the CSP', { skip }, async () => {
+  const p = await open('panel', { type: 'panelState', state: panelState() });
+  await p.page.waitForSelector('.verdict-fits');
+  assert.equal(await p.page.isHidden('#dataset-section'), true, 'no dataset in the result: no section');
+  const MIB = 2 ** 20;
+  const terms = [
+    { key: 'cacheRam', label: 'cache=ram images', bytes: 900 * MIB, detail: '1,000 train images resized to long side 640 × 3 B/px' },
+    { key: 'trainPrefetch', label: 'prefetched train batches', bytes: 300 * MIB, detail: '8 workers × 2 batches × 16 × 640² × 3 B' },
+  ] as const;
+  const dataset = {
+    source: 'data/dense.yaml',
+    images: 1000,
+    objects: { max: 300, p99: 280, mean: 151.25 },
+    sampled: null,
+    assignerObjects: 1200,
+    explanation: '1200 boxes per image: the worst batch',
+    hostRam: {
+      totalBytes: 1200 * MIB,
+      terms: [...terms],
+      cache: { mode: 'ram', ramBytes: 900 * MIB, requiredWithMarginBytes: 1350 * MIB, ultralyticsWouldCache: false, diskBytes: null, diskFits: null },
+      workersEffective: 8,
+      freeRamBytes: 1000 * MIB,
+      verdict: 'exceeds',
+      notes: [],
+    },
+    notes: [],
+  } as NonNullable<PanelState['result']>['dataset'];
+  await p.send({ type: 'panelState', state: panelState({ result: { ...sampleResult({ layers: 300 }), dataset } }) });
+  await p.page.waitForSelector('#dataset-section:not([hidden])');
+  const text = (await p.page.textContent('#dataset')) ?? '';
+  assert.match(text, /data\/dense\.yaml/);
+  assert.match(text, /max 300 · p99 280 · mean 151\.3/);
+  assert.match(text, /1200 boxes/);
+  assert.match(text, /Host RAM exceeded/);
+  assert.match(text, /it will train without the cache/);
+  assert.equal(await p.page.locator('#dataset table.legend tbody tr').count(), terms.length + 1);
+  assert.equal(await p.page.getAttribute('#dataset table.legend tbody tr:first-child', 'title'), terms[0].detail);
+  assert.equal(await p.page.locator('#dataset .verdict-oom').count(), 1);
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(unexpected(p.violations), []);
+  await p.page.close();
+});
+
 test('panel: typing debounces into one setOptions with a growing seq; stale states are dropped', { skip }, async () => {
   const p = await open('panel', { type: 'panelState', state: panelState() });
   await p.page.waitForSelector('.verdict-fits');

@@ -12,6 +12,7 @@ import { vscodeApi, warn } from '../shared/vscodeApi';
 import { BAR_GEOMETRY, renderBreakdown } from './breakdownBar';
 import { FIELDS, readFields, valuesFromOptions, type FieldId, type FieldValues } from './controls';
 import { CURVE_GEOMETRY, renderCurveChart } from './curveChart';
+import { buildDataset, renderDatasetSection } from './datasetSection';
 import { buildTable, COLUMNS, DEFAULT_QUERY, GROUP_ORDER, locateRow, renderTableBody, SORT_KEYS, tableRows, type SortKey, type TableQuery } from './layerTable';
 import { renderTimelineChart, TIMELINE_GEOMETRY } from './timelineChart';
 import { buildHeader, mainEstimate } from './viewModel';
@@ -124,6 +125,7 @@ function skeleton(): string {
       <section aria-labelledby="h-curve"><h2 id="h-curve">Memory vs batch size</h2>
         <div class="chart-legend" aria-hidden="true"><span class="legend-item"><span class="key key-device"></span>device (nvidia-smi)</span><span class="legend-item"><span class="key key-reserved"></span>reserved (torch)</span><span class="legend-item"><span class="key key-oom"></span>does not fit</span><span class="legend-item"><span class="key key-vram"></span>VRAM</span><span class="legend-item"><span class="key key-margin"></span>margin</span></div>
         <div id="curve" class="chart-box"></div></section>
+      <section id="dataset-section" aria-labelledby="h-dataset" hidden><h2 id="h-dataset">Dataset</h2><div id="dataset"></div></section>
     </div>
   </vscode-panel-view>
   <vscode-panel-view id="view-layers">
@@ -271,6 +273,13 @@ function renderTable(): void {
   if (!body.querySelector('tr.layer-row[tabindex="0"]')) body.querySelector<HTMLElement>('tr.layer-row')?.setAttribute('tabindex', '0');
 }
 
+/** Only when the run names a dataset: the section stays hidden otherwise. */
+function renderDataset(s: PanelState): void {
+  const vm = buildDataset(s);
+  $('dataset-section').hidden = !vm;
+  $('dataset').innerHTML = vm ? renderDatasetSection(vm) : '';
+}
+
 function renderNotes(s: PanelState): void {
   const r = s.result;
   if (!r) {
@@ -289,6 +298,7 @@ function render(s: PanelState): void {
   if (s.resultSeq >= sentSeq && debounce === undefined) renderControls(s);
   renderCharts(s);
   renderTable();
+  renderDataset(s);
   renderNotes(s);
   document.getElementById('root')?.setAttribute('aria-busy', String(s.busy));
 }

@@ -1,12 +1,13 @@
 // Renders both webviews standalone in headless Chromium under the real CSP, with sample data (or
 // the estimator's output with --model=NAME), and saves PNGs: a look at the UI without VS Code.
 // Not a test; run after a build:
-//   node --import tsx test/webview/preview/preview.ts [outDir] [--theme=light|dark|hc] [--width=N] [--model=yolov8n] [--error]
+//   node --import tsx test/webview/preview/preview.ts [outDir] [--theme=light|dark|hc] [--width=N] [--model=yolov8n] [--data=ds/data.yaml] [--cache=ram|disk] [--error]
 // Prints console errors (CSP violations included).
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import type { AnalyzeOptions } from '../../../src/core/options';
 import type { PanelState, SidebarState } from '../../../src/protocol/webview';
 import { sampleResult } from '../sample';
 import { browserUnavailable, CHROMIUM, fakeVsCodeApi, serveWebviews } from './harness';
@@ -38,7 +39,16 @@ async function main(): Promise<void> {
   const why = browserUnavailable();
   if (why) throw new Error(why);
   mkdirSync(outDir, { recursive: true });
-  const options = { model: flag('model') ?? 'yolov8n.pt', batch: [16], imgsz: 640, gpu: { name: 'NVIDIA GeForce RTX 4060', totalBytes: 8 * GIB, source: 'preset' } };
+  const cache = flag('cache');
+  const options: AnalyzeOptions = {
+    model: flag('model') ?? 'yolov8n.pt',
+    batch: [16],
+    imgsz: 640,
+    gpu: { name: 'NVIDIA GeForce RTX 4060', totalBytes: 8 * GIB, source: 'preset' },
+    // --data (with --model) shows the Dataset section for a real dataset scan.
+    ...(flag('data') ? { data: flag('data'), cwd: process.cwd() } : {}),
+    ...(cache === 'ram' || cache === 'disk' ? { cache } : {}),
+  };
   const result = flag('model') ? await (await import('../../../src/core/analyze')).analyze(options) : sampleResult({ layers: Number(flag('layers') ?? 120) });
   const panel: PanelState = { options, result, resultSeq: 0, busy: false, error: args.includes('--error') ? { message: 'Worker crashed: out of memory while reading model.onnx', hasLog: true } : null };
   const served = await serveWebviews(theme);
