@@ -16,7 +16,30 @@ function fail(message) {
   process.exit(1);
 }
 
-if (!existsSync(chromium)) fail(`Chromium not found at ${chromium}: apt-get install -y chromium (or set E2E_CHROMIUM)`);
+// The system packages the suite needs. On a fresh Debian machine run as root (CI, a new container)
+// they are installed here, so `npm test` works as the README says; elsewhere they are named.
+const SYSTEM_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev'];
+function which(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
+}
+function aptInstall() {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const ok =
+      spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' }).status === 0 &&
+      spawnSync('apt-get', ['install', '-y', '-qq', ...SYSTEM_PACKAGES], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
+    if (ok) return true;
+    console.error(`test:e2e: apt-get failed (attempt ${attempt}), retrying in ${attempt * 10} s`);
+    spawnSync('sleep', [String(attempt * 10)]);
+  }
+  return false;
+}
+if ((!existsSync(chromium) || !which('rg')) && !process.env.E2E_CHROMIUM) {
+  if (process.getuid?.() === 0 && which('apt-get')) {
+    console.log(`test:e2e: installing ${SYSTEM_PACKAGES.join(', ')} with apt-get`);
+    if (!aptInstall()) fail(`could not install ${SYSTEM_PACKAGES.join(', ')} with apt-get`);
+  }
+}
+if (!existsSync(chromium)) fail(`Chromium not found at ${chromium}: apt-get install -y ${SYSTEM_PACKAGES.join(' ')} (or set E2E_CHROMIUM)`);
 const started = Date.now();
 try {
   installCodeServer({ quiet: true });
