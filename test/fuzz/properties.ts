@@ -235,7 +235,7 @@ const plausibleRow: fc.Arbitrary<unknown[]> = fc.oneof(
   fc.tuple(channels, fc.constantFrom(1, 3), fc.constantFrom(1, 2)).map(([c, k, st]) => [-1, 1, 'Conv', [c, k, st]]),
   fc.tuple(fc.constantFrom('C2f', 'C3', 'C3k2'), fc.integer({ min: 1, max: 3 }), channels, fc.boolean()).map(([m, n, c, b]) => [-1, n, m, [c, b]]),
   channels.map((c) => [-1, 1, 'SPPF', [c, 5]]),
-  fc.constant([-1, 1, 'nn.Upsample', [null, 2, 'nearest']]),
+  fc.constant<unknown[]>([-1, 1, 'nn.Upsample', [null, 2, 'nearest']]),
   fc.constantFrom(-2, -3, 0, 1).map((j) => [[-1, j], 1, 'Concat', [1]]),
   channels.map((c) => [-1, 1, 'C2PSA', [c]]),
 );
