@@ -6,6 +6,7 @@ import type { TrainGraph } from './graph/types';
 import { emitLoss } from './loss/emit';
 import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, NOMINAL_BATCH, VALIDATION_BATCH_FACTOR } from './memory/constants';
 import { datasetFacts } from './dataset-facts';
+import { checkImgsz, validateOptions } from './validate';
 import { deploymentWhatIf } from './memory/deployment';
 import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
 import { openModel, type ModelSource } from './model-source';
@@ -46,14 +47,15 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new AnalyzeError('cancelled');
 }
 
-export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {}): Promise<AnalysisResult> {
+export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {}): Promise<AnalysisResult> {
+  const { options, notes: optionNotes } = validateOptions(requested);
   const source = ctx.source ?? (await openModel(options.model));
-  const imgsz = options.imgsz ?? source.defaultImgsz ?? 640;
+  const imgsz = options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${source.name}'s input size`));
   const batches = options.batch && options.batch.length ? options.batch : [16];
   const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
   const margin = options.margin ?? DEFAULT_MARGIN;
   const gpu = options.gpu ?? null;
-  const assumptions: string[] = [];
+  const assumptions: string[] = [...optionNotes];
   const firstPerGpu = Math.max(1, Math.floor(batches[0] / gpus));
   const dataset = await datasetFacts(options, imgsz, firstPerGpu, ctx.signal);
   // boxes per image: given > from the dataset (grows with the batch: the worst batch's max) > default
@@ -86,17 +88,21 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
     const valObjects = options.objectsPerImage ?? dataset?.summary.objects?.max ?? DEFAULT_OBJECTS_PER_IMAGE;
     const step = estimateStep(graph, { precision, optimizer, objectsPerImage: objs, batchPerGpu: perGpu, gpus, validationObjectsPerImage: valObjects }, valGraph);
     const validationDevice = step.validationReserved === null ? null : step.validationReserved + step.bytes.cudaContext;
+    if (gpu) capToGpu(step, gpu.totalBytes);
     const e = { batch, step, graph, validationDevice };
     cache.set(batch, e);
     return e;
   };
-  const fits = (e: Evaluated) => (usable === null ? null : e.step.bytes.device <= usable && (e.validationDevice ?? 0) <= usable);
+  // Out of memory is decided by what the step needs (the allocator frees cached segments and retries
+  // before it gives up), not by what it holds when memory is plentiful.
+  const needed = (e: Evaluated) => e.step.requiredReserved + e.step.bytes.cudaContext;
+  const fits = (e: Evaluated) => (usable === null ? null : needed(e) <= usable && (e.validationDevice ?? 0) <= usable);
 
   const estimates: Estimate[] = [];
   for (const batch of batches) {
     const e = evaluate(batch);
     const ok = fits(e);
-    const trainOk = usable === null ? null : e.step.bytes.device <= usable;
+    const trainOk = usable === null ? null : needed(e) <= usable;
     const resolved = resolveOptimizer(options, batch);
     if (resolved.note && !assumptions.includes(resolved.note)) assumptions.push(resolved.note);
     estimates.push({
@@ -106,6 +112,7 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
       amp,
       optimizer: resolved.optimizer,
       bytes: e.step.bytes,
+      neededDevice: needed(e),
       validationDevice: e.validationDevice,
       fits: ok,
       limitedBy: ok === false ? (trainOk ? 'validation' : 'train') : null,
@@ -116,7 +123,7 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
   const curveTop = options.curveMax ?? Math.max(64, 2 * (maxBatch ?? 32));
   const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
     const e = evaluate(b);
-    return { batch: b, allocated: e.step.bytes.allocated, reserved: e.step.bytes.reserved, device: e.step.bytes.device, fits: fits(e) };
+    return { batch: b, allocated: e.step.bytes.allocated, reserved: e.step.bytes.reserved, device: needed(e), fits: fits(e) };
   });
 
   const first = evaluate(batches[0]);
@@ -137,6 +144,17 @@ export async function analyze(options: AnalyzeOptions, ctx: AnalyzeContext = {})
   };
   const deployment = deploymentWhatIf(source.build(1, imgsz, options.pruneRatio ?? 0), options.deployPrecision ?? 'fp16');
   return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions };
+}
+
+/** On a GPU smaller than what the allocator would cache, PyTorch releases free cached segments
+ *  instead of growing: memory_reserved() then stays at the GPU's room (never below what is needed). */
+function capToGpu(step: StepEstimate, totalBytes: number): void {
+  const b = step.bytes;
+  const room = totalBytes - b.cudaContext;
+  if (b.reserved <= room) return;
+  b.reserved = Math.max(step.requiredReserved, room);
+  b.allocatorOverhead = b.reserved - b.allocated;
+  b.device = b.reserved + b.cudaContext;
 }
 
 function withLoss(graph: TrainGraph, objectsPerImage: number): TrainGraph {

@@ -2,37 +2,45 @@
 // headers (bounded), and turn that into the assigner's boxes per image and the host-RAM estimate.
 
 import { freemem, cpus } from 'node:os';
-import { assignerObjects, hostRamEstimate, readDatasetYaml, scanDataset } from './dataset';
+import { assignerObjects, DatasetError, hostRamEstimate, readDatasetYaml, scanDataset } from './dataset';
 import type { DatasetStats } from './dataset/types';
 import type { AnalyzeOptions } from './options';
 import type { DatasetSummary } from './result';
 
 export interface DatasetFacts {
   summary: DatasetSummary;
-  /** Boxes per image for a given per-GPU batch (the max over a batch grows with the batch). */
+  /** Boxes per image the assigner is padded to (the same for every batch size, see below). */
   objectsFor(batchPerGpu: number): number | null;
 }
 
 /** Ultralytics' default dataloader workers. */
 export const DEFAULT_WORKERS = 8;
 
+function unavailable(source: string, message: string): DatasetFacts {
+  return {
+    summary: { source, images: null, objects: null, sampled: null, assignerObjects: null, explanation: message, hostRam: null, notes: [message] },
+    objectsFor: () => null,
+  };
+}
+
 export async function datasetFacts(opts: AnalyzeOptions, imgsz: number, batchPerGpu: number, signal?: AbortSignal): Promise<DatasetFacts | null> {
   if (!opts.data) return null;
-  const found = await readDatasetYaml(opts.data, { cwd: opts.cwd });
-  if (found.kind === 'not-found') {
-    return {
-      summary: { source: opts.data, images: null, objects: null, sampled: null, assignerObjects: null, explanation: found.message, hostRam: null, notes: [found.message] },
-      objectsFor: () => null,
-    };
+  let found: Awaited<ReturnType<typeof readDatasetYaml>>;
+  try {
+    found = await readDatasetYaml(opts.data, { cwd: opts.cwd });
+  } catch (e) {
+    // a broken dataset YAML costs the dataset facts, not the model's estimate
+    if (e instanceof DatasetError) return unavailable(opts.data, `${e.message}; estimated without the dataset`);
+    throw e;
   }
+  if (found.kind === 'not-found') return unavailable(opts.data, found.message);
   const train: DatasetStats = await scanDataset(found.spec, { split: 'train', signal, cwd: opts.cwd });
   const val = found.spec.splits.val ? await scanDataset(found.spec, { split: 'val', signal, cwd: opts.cwd }) : null;
-  const memo = new Map<number, number | null>();
-  const objectsFor = (b: number) => {
-    if (!memo.has(b)) memo.set(b, assignerObjects(train, b).value);
-    return memo.get(b)!;
-  };
+  // The assigner pads every image of a batch to the batch's densest (mosaic) image, and the worst
+  // batch of an epoch holds the epoch's densest mosaic whatever the batch size: one count for all
+  // batch sizes (re-simulating per batch would only add sampling noise, and a non-monotone curve).
   const first = assignerObjects(train, batchPerGpu);
+  const objectsFor = () => first.value;
   const hostRam = hostRamEstimate(train, {
     imgsz,
     batch: batchPerGpu,

@@ -75,6 +75,10 @@ export interface Estimate {
   /** The optimizer actually modelled ('sgd' | 'adam' | 'adamw'), after resolving 'auto'. */
   optimizer: string;
   bytes: MemoryBytes;
+  /** Device bytes the step needs: what decides out-of-memory. PyTorch releases fully free cached
+   *  segments and retries before failing, so this is below `bytes.device` when the allocator would
+   *  otherwise keep fragmented blocks cached (`bytes.reserved` is what it holds with room to spare). */
+  neededDevice: number;
   /** Validation at 2x batch under no_grad (Ultralytics' val loader): its device bytes. */
   validationDevice: number | null;
   /** Does `device` (and validation) fit the GPU with the safety margin? null when no GPU is known. */
@@ -120,7 +124,9 @@ export interface TimelinePoint {
 export interface CurvePoint {
   batch: number;
   allocated: number;
+  /** memory_reserved() with room to spare (capped at the GPU's room). */
   reserved: number;
+  /** Device bytes the step needs (Estimate.neededDevice): what `fits` compares with the VRAM. */
   device: number;
   fits: boolean | null;
 }

@@ -50,3 +50,32 @@ test('a dataset YAML that is not here (an Ultralytics built-in) keeps the defaul
   assert.match(r.dataset!.explanation, /coco8/);
   assert.ok(r.assumptions.some((x) => /boxes per image assumed/.test(x)));
 });
+
+test('a broken dataset YAML costs the dataset facts, not the estimate', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    write(join(dir, 'bad.yaml'), 'train: [unclosed\n');
+    const r = await analyze({ model: 'yolov8n', batch: [4], data: join(dir, 'bad.yaml') });
+    assert.equal(r.dataset!.images, null);
+    assert.match(r.dataset!.explanation, /bad\.yaml/);
+    assert.ok(r.estimates[0].bytes.device > 0);
+  } finally {
+    cleanup();
+  }
+});
+
+test('with a dataset the memory-vs-batch curve still rises with batch', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    // uneven density: 20..300 boxes per image
+    for (let i = 0; i < 60; i++) {
+      write(join(dir, 'images', 'train', `${i}.png`), png(640, 480));
+      write(join(dir, 'labels', 'train', `${i}.txt`), boxLines(20 + ((i * 47) % 281)));
+    }
+    write(join(dir, 'data.yaml'), `path: ${dir}\ntrain: images/train\nval: images/train\nnames: {0: a, 1: b, 2: c}\n`);
+    const r = await analyze({ model: 'yolov8n', batch: [8], data: join(dir, 'data.yaml'), gpu: GPU, curveMax: 64 });
+    for (let i = 1; i < r.curve.length; i++) assert.ok(r.curve[i].device >= r.curve[i - 1].device, `curve dips at batch ${r.curve[i].batch}`);
+  } finally {
+    cleanup();
+  }
+});

@@ -128,6 +128,7 @@ export function sampleResult(opts: { layers?: number; gpu?: boolean; batch?: num
           cudaContext: 300 * MIB,
           device: main.device,
         },
+        neededDevice: main.device,
         validationDevice: Math.round(main.device * 0.6),
         fits: opts.gpu === false ? null : main.device <= total * (1 - margin),
         limitedBy: opts.gpu === false || main.device <= total * (1 - margin) ? null : 'train',

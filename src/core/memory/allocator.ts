@@ -28,7 +28,14 @@ export function segmentSize(rounded: number): number {
   return K_ROUND_LARGE * Math.ceil(rounded / K_ROUND_LARGE);
 }
 
+interface Segment {
+  size: number;
+  /** Live blocks carved from this segment. */
+  live: number;
+}
+
 interface Block {
+  seg: Segment;
   size: number;
   free: boolean;
   small: boolean;
@@ -76,6 +83,12 @@ export class CachingAllocatorModel {
   reserved = 0;
   allocated = 0;
   peakAllocated = 0;
+  /** Bytes of segments that hold at least one live block: what must stay reserved. */
+  private active = 0;
+  /** Peak of `active` (including the segment being allocated): the reserved memory the step needs
+   *  when the allocator may return fully free cached segments to the driver, as PyTorch does before
+   *  reporting out-of-memory (release_cached_blocks, then retry). */
+  peakRequired = 0;
 
   /** Allocates `bytes`; returns a handle for `free`. Zero-byte tensors take no block. */
   malloc(bytes: number): number {
@@ -87,18 +100,20 @@ export class CachingAllocatorModel {
     let best = pool.take(size);
     if (best === null) {
       const seg = segmentSize(size);
-      best = { size: seg, free: true, small, prev: null, next: null };
+      best = { seg: { size: seg, live: 0 }, size: seg, free: true, small, prev: null, next: null };
       this.reserved += seg;
     }
     const remaining = best.size - size;
     if (small ? remaining >= K_MIN_BLOCK_SIZE : remaining > K_SMALL_SIZE) {
-      const rest: Block = { size: remaining, free: true, small, prev: best, next: best.next };
+      const rest: Block = { seg: best.seg, size: remaining, free: true, small, prev: best, next: best.next };
       if (best.next) best.next.prev = rest;
       best.next = rest;
       best.size = size;
       pool.add(rest);
     }
     best.free = false;
+    if (best.seg.live++ === 0) this.active += best.seg.size;
+    if (this.active > this.peakRequired) this.peakRequired = this.active;
     this.live.set(handle, best);
     this.allocated += best.size;
     if (this.allocated > this.peakAllocated) this.peakAllocated = this.allocated;
@@ -111,6 +126,7 @@ export class CachingAllocatorModel {
     this.live.delete(handle);
     this.allocated -= b.size;
     b.free = true;
+    if (--b.seg.live === 0) this.active -= b.seg.size;
     const pool = b.small ? this.pools.small : this.pools.large;
     // merge with free neighbours of the same segment
     const next = b.next;

@@ -35,8 +35,11 @@ export interface EstimateInputs {
 
 export interface StepEstimate {
   bytes: MemoryBytes;
-  /** Reserved after a validation pass at 2x batch (null when not modelled). */
+  /** Reserved memory a validation pass at 2x batch needs (null when not modelled). */
   validationReserved: number | null;
+  /** Reserved memory training needs when the allocator may release fully free cached segments
+   *  (what decides out-of-memory); `bytes.reserved` is what it holds when memory is plentiful. */
+  requiredReserved: number;
   saved: SavedSummary;
   replay: ReplayResult;
   peakPhase: string;
@@ -91,15 +94,23 @@ function anchorsOf(graph: TrainGraph): number {
   return a;
 }
 
-/** The TaskAlignedAssigner's transient peak: its input scores (sigmoid of the class logits, in the
- *  logits' type) stay alive while it first builds the (B, boxes, A) metrics, then the (B, A, nc) targets. */
-export function assignerBytes(graph: TrainGraph, objectsPerImage: number, scoreBytes: number): number {
-  if (!graph.head || graph.head.style !== 'v8') return 0;
+/** The TaskAlignedAssigner's temporaries at its peak, tensor by tensor (the allocator sees tensors,
+ *  not one block): its input scores (sigmoid of the class logits, in the logits' type) stay alive
+ *  while it first builds ~9 fp32 (B, boxes, A) metric tensors, later the (B, A, nc) targets
+ *  (int64 zeros, two bool masks, the int64 torch.where result); the larger phase is the peak. */
+export function assignerTensors(graph: TrainGraph, objectsPerImage: number, scoreBytes: number): number[] {
+  if (!graph.head || graph.head.style !== 'v8') return [];
   const anchors = anchorsOf(graph);
   const scores = graph.batch * anchors * graph.head.nc;
-  const metrics = graph.batch * objectsPerImage * anchors * ASSIGNER_BYTES_PER_CELL;
-  const targets = scores * ASSIGNER_BYTES_PER_SCORE;
-  return scores * scoreBytes + Math.max(metrics, targets);
+  const cells = graph.batch * objectsPerImage * anchors;
+  const metrics: number[] = Array(ASSIGNER_BYTES_PER_CELL / 4).fill(cells * 4);
+  const targets = [scores * 8, scores, scores, scores * 8];
+  const phase = cells * ASSIGNER_BYTES_PER_CELL >= scores * ASSIGNER_BYTES_PER_SCORE ? metrics : targets;
+  return [scores * scoreBytes, ...phase].filter((b) => b > 0);
+}
+
+export function assignerBytes(graph: TrainGraph, objectsPerImage: number, scoreBytes: number): number {
+  return sum(assignerTensors(graph, objectsPerImage, scoreBytes));
 }
 
 /** cuDNN workspace requested around a convolution: up to the size of its output in the compute type
@@ -120,7 +131,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   const slots = optimizerSlots(inp.optimizer);
   const gradsPersist = accumulationSteps(inp.batchPerGpu) > 1;
   const inputBytes = numel(graph.tensors[graph.input].shape) * 4;
-  const assigner = assignerBytes(graph, inp.objectsPerImage, inp.precision === 'amp' ? 2 : 4);
+  const assigner = assignerTensors(graph, inp.objectsPerImage, inp.precision === 'amp' ? 2 : 4);
 
   const ws = convWorkspace(graph, tensorDtypes(graph, inp.precision));
   const trace = traceStep(graph, { precision: inp.precision, gradsPersist, assignerBytes: assigner, optimizerTempBytes: trainableBytes, convWorkspace: ws, training: true });
@@ -160,6 +171,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     alloc.free(image);
   }
   const trainReserved = alloc.reserved;
+  const trainRequired = alloc.peakRequired;
   let validationReserved: number | null = null;
   if (validationGraph) {
     // Ultralytics' trainer calls _clear_memory (gc + torch.cuda.empty_cache) before validating when
@@ -179,12 +191,14 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     if (head) {
       const elem = inp.precision === 'amp' ? 2 : 4;
       const outputs = head.levels.reduce((a, l) => a + numel(validationGraph.tensors[l].shape) * elem, 0);
-      const assigner = assignerBytes(validationGraph, inp.validationObjectsPerImage ?? inp.objectsPerImage, elem);
-      val.events.push({ kind: 'alloc', id: 'val-outputs', bytes: outputs, cat: 'lossAndAssigner' }, { kind: 'alloc', id: 'val-assigner', bytes: assigner, cat: 'lossAndAssigner' });
+      val.events.push({ kind: 'alloc', id: 'val-outputs', bytes: outputs, cat: 'lossAndAssigner' });
+      assignerTensors(validationGraph, inp.validationObjectsPerImage ?? inp.objectsPerImage, elem).forEach((bytes, k) =>
+        val.events.push({ kind: 'alloc', id: `val-assigner:${k}`, bytes, cat: 'lossAndAssigner' }),
+      );
     }
     runTrace(v, val.events);
     v.free(image);
-    validationReserved = v.reserved;
+    validationReserved = v.peakRequired;
   }
 
   // ---- the unrounded peak and its breakdown ----
@@ -211,7 +225,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     cudaContext: CUDA_CONTEXT_BYTES,
     device: reserved + CUDA_CONTEXT_BYTES,
   };
-  return { bytes, validationReserved, saved: trace.saved, replay: rp, peakPhase: rp.peakPhase };
+  return { bytes, validationReserved, requiredReserved: Math.max(trainRequired, allocated), saved: trace.saved, replay: rp, peakPhase: rp.peakPhase };
 }
 
 /** DDP gradient buckets: 1 MiB first, then up to DDP_BUCKET_BYTES each, together the gradients' size. */

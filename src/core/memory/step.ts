@@ -31,8 +31,9 @@ export interface StepOptions {
   precision: Precision;
   /** Gradients already exist when the step starts (gradient accumulation keeps them between steps). */
   gradsPersist: boolean;
-  /** The label assigner's transient bytes (allocated just before the loss, freed after). */
-  assignerBytes: number;
+  /** The label assigner's temporaries (allocated together just before the loss, freed after):
+   *  one size per tensor, or a single total. */
+  assignerBytes: number | number[];
   /** Optimizer-step temporaries (bytes). */
   optimizerTempBytes: number;
   /** cuDNN workspace requested around each convolution (bytes, per conv op), or 0. */
@@ -80,10 +81,9 @@ export function traceStep(graph: TrainGraph, opts: StepOptions): StepTrace {
     if (op.kind === 'input') continue; // the batch exists before the step
     if (op.attrs.assigner === true) {
       events.push({ kind: 'mark', phase: 'loss', label: 'loss: label assignment', op: null });
-      if (opts.assignerBytes > 0) {
-        alloc('assigner', opts.assignerBytes, 'lossAndAssigner');
-        free('assigner');
-      }
+      const parts = typeof opts.assignerBytes === 'number' ? [opts.assignerBytes] : opts.assignerBytes;
+      parts.forEach((bytes, k) => bytes > 0 && alloc(`assigner:${k}`, bytes, 'lossAndAssigner'));
+      parts.forEach((_, k) => free(`assigner:${k}`));
     }
     const freshSaved = opts.training ? saved.perOp[op.index].items.filter((it) => it.storage === null) : [];
     const inLoss = op.module.group === 'loss';
