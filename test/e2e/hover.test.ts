@@ -1,15 +1,19 @@
 // The editor features on a training script, in a real VS Code: the hover card over `batch=16`
-// (verdict and largest batch for the fake 12 GiB RTX 3060), and on a script whose batch cannot
+// (verdict and largest batch for the fake 12 GiB RTX 3060, with the same reserved/device figures
+// and largest batch as the CLI's --json for the same settings), and on a script whose batch cannot
 // fit, the warning and its quick fix that rewrites the batch to the largest that fits.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatBytes } from '../../webview/shared/format';
+import { cliEstimate } from './cli';
 import { startSession, RTX_3060, type Session } from './harness';
 import { applyQuickFix, editorLine, hoverUntil, openFile, waitForActivation } from './workbench';
 
 describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
   let s: Session;
   let maxBatch = 0;
+  let card16 = '';
   before(async () => {
     s = await startSession({ name: 'hover' });
   });
@@ -27,8 +31,30 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
     const m = text.match(/Largest batch that fits: (\d+)/);
     assert.ok(m, text);
     maxBatch = Number(m[1]);
+    card16 = text;
     // batch 16 fits, so the largest batch is at least 16; train_oom.py's 128 must not fit (below).
     assert.ok(maxBatch >= 16 && maxBatch < 128, `largest batch ${maxBatch} should be in [16, 128)`);
+  });
+
+  test("the card's numbers equal the CLI's for train.py's settings", (t) => {
+    if (!card16) return t.skip('needs the card from the hover test');
+    // train.py: yolov8n.yaml, imgsz=640, batch=16, data=coco128.yaml; the fake GPU's total memory.
+    const cli = cliEstimate(['yolov8n', '--gpu-memory', `${RTX_3060.totalMiB}MiB`, '--imgsz', '640', '--batch', '16', '--data', 'coco128.yaml']);
+    const est = cli.estimates[0]!;
+    assert.equal(est.batch, 16);
+    // The card's text bars end in "<used>/<total> GiB" with one decimal.
+    const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
+    const total = gib(RTX_3060.totalMiB * 2 ** 20);
+    const bar = (label: string) => card16.match(new RegExp(`^${label}\\s+[█░]+ !?\\s*(\\S+) GiB$`, 'm'))?.[1];
+    assert.equal(bar('reserved'), `${gib(est.bytes.reserved)}/${total}`, card16);
+    assert.equal(bar('device'), `${gib(est.bytes.device)}/${total}`, card16);
+    if (est.validationDevice !== null) assert.equal(bar('val ×2'), `${gib(est.validationDevice)}/${total}`, card16);
+    assert.equal(maxBatch, cli.maxBatch);
+    // The three largest terms, in bytes as the rest of the UI writes them.
+    const top = card16.match(/^Top: (.*)$/m)?.[1] ?? '';
+    const terms = Object.entries(est.bytes).filter(([k]) => !['allocated', 'reserved', 'device'].includes(k));
+    const largest = terms.sort((a, b) => b[1] - a[1]).slice(0, 3);
+    for (const [k, v] of largest) assert.ok(top.includes(formatBytes(v)), `Top line has ${k} = ${formatBytes(v)}: ${top}`);
   });
 
   test('a YOLOv5 argparse script: hovering the --batch-size default shows a yolov5s card', async () => {

@@ -166,6 +166,15 @@ export async function hoverUntil(page: Page, lineText: string, word: string, pat
   throw new Error(`the hover over "${word}" never matched ${pattern}; last text:\n${last}`);
 }
 
+/** Selects `word` in the first editor line containing `lineText` (a double-click, as a user would),
+ *  so that typing replaces it. */
+export async function selectWord(page: Page, lineText: string, word: string): Promise<void> {
+  const box = await requireWordBox(page, lineText, word);
+  await page.mouse.dblclick(box.x, box.y);
+  // The status bar's cursor item says "(N selected)" once the selection exists.
+  await page.locator('.part.statusbar [id="status.editor.selection"]', { hasText: `(${word.length} selected)` }).waitFor({ timeout: 10_000 });
+}
+
 /** Puts the cursor on `word`, opens the quick-fix menu and applies the action titled `title`. */
 export async function applyQuickFix(page: Page, lineText: string, word: string, title: string | RegExp): Promise<void> {
   const box = await requireWordBox(page, lineText, word);
