@@ -97,3 +97,21 @@ test('an impossible image input names the file', () => {
     message: /^huge-input\.onnx: input 'images': invalid dimension \d+ in shape \[1, 3, \d+, \d+\]$/,
   });
 });
+
+test('a Concat axis of 2^31 is refused at once', () => {
+  // Found by `npm run fuzz` (seed 20260101, case 2055): the converter spent 95 s building a
+  // 2^31-slot shape array, then threw RangeError: Invalid string length.
+  const bytes = buildModel({
+    graph: {
+      inputs: [{ name: 'images', shape: ['batch', 3, 'height', 'width'] }],
+      outputs: [{ name: 'y' }],
+      nodes: [
+        { op: 'Relu', name: 'r', inputs: ['images'], outputs: ['a'] },
+        { op: 'Concat', name: '/model.11/Concat', inputs: ['a', 'images'], outputs: ['y'], attrs: { axis: { i: 2 ** 31 } } },
+      ],
+    },
+  });
+  const t0 = performance.now();
+  assert.throws(() => convert(bytes), { message: 'big.onnx: /model.11/Concat: Concat axis 2147483648 is out of range for rank 4' });
+  assert.ok(performance.now() - t0 < 2000);
+});

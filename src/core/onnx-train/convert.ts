@@ -224,7 +224,11 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
           case 'Concat': {
             const parts = xs.filter((t): t is number => t !== null);
             if (parts.length === 0) return;
-            return out(b.cat(parts, intAttr(n, 'axis', 1)));
+            const axis = intAttr(n, 'axis', 1);
+            const rank = b.shape(parts[0]).length;
+            // the builder indexes the shape by the axis: an axis of 2^31 grew a 2^31-slot array
+            if (!(axis >= -rank && axis < rank)) throw new GraphError(`${model.file}: ${n.name || n.opType}: Concat axis ${axis} is out of range for rank ${rank}`);
+            return out(b.cat(parts, axis));
           }
           case 'Split': {
             const axis = intAttr(n, 'axis', 0);
