@@ -271,6 +271,7 @@ export function onnxCases(dir: string, big: boolean): CorpusCase[] {
   struct('node-no-optype', { nodes: [...nodes, { op: '', name: 'blank', inputs: ['y'], outputs: ['z'] }] }, re('^node-no-optype\\.onnx: not an ONNX model \\(node without op_type at byte \\d+ while reading graph\\.node\\[6\\]\\)$'), 'a node with an empty op_type');
   struct('attr-wrong-type', { nodes: [{ ...nodes[0], attrs: { kernel_shape: { s: 'three' }, strides: { f: 2.5 }, pads: { strings: ['a'] } } }, ...nodes.slice(1)] }, { exit: 0 }, 'Conv attributes of the wrong types (ignored, defaults from the weight)');
   struct('attr-huge-stride', { nodes: [{ ...nodes[0], attrs: { kernel_shape: { ints: [3, 3] }, strides: { ints: [2 ** 40, 2 ** 40] }, pads: { ints: [1, 1, 1, 1] } } }, ...nodes.slice(1)] }, { exit: 0 }, 'a stride of 2^40 (output 1x1)');
+  struct('concat-axis-2p31', { nodes: [...nodes, { op: 'Concat', name: 'cc', inputs: ['y', 'c1'], outputs: ['z'], attrs: { axis: { i: 2 ** 31 } } }] }, exact('concat-axis-2p31.onnx: cc: Concat axis 2147483648 is out of range for rank 4'), 'a Concat axis of 2^31 (was 95 s and a RangeError)');
   struct('attr-negative-pads', { nodes: [{ ...nodes[0], attrs: { kernel_shape: { ints: [3, 3] }, pads: { ints: [-100, -100, -100, -100] } } }, ...nodes.slice(1)] }, re("^attr-negative-pads\\.onnx: /model\\.0/conv/Conv: invalid dimension -\\d+ in shape \\[16, 8, -\\d+, -\\d+\\]$"), 'pads of -100');
 
   // ---- external data
