@@ -1,6 +1,7 @@
 // The estimator's single entry point: model spec + options in, AnalysisResult out.
 // Used by the CLI, the worker and tests.
 
+import { basename } from 'node:path';
 import { GraphBuilder } from './graph/builder';
 import type { TrainGraph } from './graph/types';
 import { emitLoss } from './loss/emit';
@@ -50,7 +51,7 @@ function throwIfAborted(signal?: AbortSignal): void {
 export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {}): Promise<AnalysisResult> {
   const { options, notes: optionNotes } = validateOptions(requested);
   const source = ctx.source ?? (await openModel(options.model));
-  const imgsz = options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${source.name}'s input size`));
+  const imgsz = options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${source.format === 'onnx' ? basename(source.source) : source.name}: the model's input size`));
   const batches = options.batch && options.batch.length ? options.batch : [16];
   const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
   const margin = options.margin ?? DEFAULT_MARGIN;
@@ -187,14 +188,17 @@ function findMaxBatch(evaluate: (b: number) => Evaluated, fits: (e: Evaluated) =
   return lo;
 }
 
+/** Global batch sizes for the curve, up to `top`: powers of two and their midpoints, per GPU, so
+ *  every point is a multiple of the GPU count under DDP. */
 function curveBatches(top: number, gpus: number): number[] {
+  const perGpuTop = Math.max(1, Math.floor(top / gpus));
   const out = new Set<number>();
-  for (let b = 1; b <= top; b *= 2) {
+  for (let b = 1; b <= perGpuTop; b *= 2) {
     out.add(b * gpus);
-    const mid = Math.round(b * 1.5) * gpus;
-    if (b >= 2 && mid <= top * gpus) out.add(mid);
+    const mid = Math.round(b * 1.5);
+    if (b >= 2 && mid <= perGpuTop) out.add(mid * gpus);
   }
-  out.add(top * gpus);
+  out.add(perGpuTop * gpus);
   return [...out].sort((a, b) => a - b);
 }
 

@@ -253,8 +253,10 @@ class PythonReader {
           add({ name: obj.text, stmt: n, mutated: true, why: `${obj.text}.${calleeName(fn)}() changes it` });
         }
       }
-      for (let i = n.namedChildCount - 1; i >= 0; i--) {
-        const c = n.namedChild(i);
+      // namedChildren walks the children once; namedChild(i) re-walks from the first child each call
+      const children = n.namedChildren;
+      for (let i = children.length - 1; i >= 0; i--) {
+        const c = children[i];
         if (c) stack.push(c);
       }
     }
