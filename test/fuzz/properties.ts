@@ -294,9 +294,8 @@ const PY_TOKENS = ['model', '.train', '(', ')', '[', ']', '{', '}', 'batch', 'im
 const SH_TOKENS = ['yolo', 'train', 'detect', 'batch=', 'imgsz=', '16', '640', 'model=yolov8n.pt', 'python', 'train.py', '--batch-size', '--img', ' ', '\\\n', '\n', '"', "'", '$(', ')', '${', '}', '$BATCH', 'export', 'BATCH=8', '&&', '|', ';', '#', 'torchrun', '--nproc_per_node', '2', '`', '=', '\t'];
 const fromTokens = (tokens: string[], max: number) => fc.array(fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...tokens) }, { weight: 1, arbitrary: fc.string({ maxLength: 4 }) }), { maxLength: max }).map((a) => a.join(''));
 
-/** The script reader on random Python / shell / YAML / notebook text: never throws. */
-export function scriptProperty(): FuzzProperty {
-  const stats = newStats();
+/** Random Python / shell / YAML / Markdown / notebook text for the script reader. */
+export const scriptInput = (() => {
   // plausible scripts (a train call with random settings, with noise spliced in) reach the value
   // readers; token soup reaches the error paths
   const value = fc.oneof(fc.integer({ min: -5, max: 1e6 }).map(String), fc.constantFrom('BATCH', '-1', '0.7', '2**40', 'None', "'640'", '[640, 480]', 'int(os.environ["B"])', 'True', '1e309', "f'{b}'"));
@@ -316,6 +315,13 @@ export function scriptProperty(): FuzzProperty {
     fromTokens([...PY_TOKENS, '```python\n', '```\n', '# Title\n'], 60).map((t) => ['markdown', t] as const),
     fromTokens(['{"cells": [', '{"cell_type": "code", "source": [', '"model.train(batch=8)\\n"', ']}', ']', '}', ',', '"', 'null', '1'], 30).map((t) => ['notebook', t] as const),
   );
+  return input;
+})();
+
+/** The script reader on random Python / shell / YAML / notebook text: never throws. */
+export function scriptProperty(): FuzzProperty {
+  const stats = newStats();
+  const input = scriptInput;
   return {
     name: 'script reader: random Python/shell/YAML/Markdown/notebook text -> never throws',
     stats,
