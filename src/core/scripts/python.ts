@@ -180,6 +180,25 @@ class PythonReader {
   private bindings(scope: Node, name: string): Binding[] {
     let byName = this.bindingsByScope.get(scope.id);
     if (!byName) {
+      // collecting a scope's bindings may evaluate values that look names up in the same scope:
+      // a re-entrant call answers "no bindings" (unknown) instead of recursing without end
+      if (this.collecting.has(scope.id)) return [];
+      this.collecting.add(scope.id);
+      try {
+        byName = this.collectScope(scope);
+      } finally {
+        this.collecting.delete(scope.id);
+      }
+      this.bindingsByScope.set(scope.id, byName);
+    }
+    return byName.get(name) ?? [];
+  }
+
+  private readonly collecting = new Set<number>();
+
+  private collectScope(scope: Node): Map<string, Binding[]> {
+    let byName: Map<string, Binding[]>;
+    {
       const out: Binding[] = [];
       const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
       if (body) this.collectBindings(body, scope, out);
@@ -190,9 +209,8 @@ class PythonReader {
         if (list) list.push(b);
         else byName.set(b.name, [b]);
       }
-      this.bindingsByScope.set(scope.id, byName);
     }
-    return byName.get(name) ?? [];
+    return byName;
   }
 
   private conditionalBlocks(n: Node, scope: Node): Array<[number, number]> {
