@@ -113,7 +113,11 @@ function openOnnx(path: string): ModelSource {
       });
     },
     paramCount: () => initializerElements,
-    gflops: (g) => roundGflops(shapesAt(g.batch, g.imgsz[0]).flopsTotal / g.batch),
+    // a static export keeps its own batch whatever is asked: divide by the batch the shapes have
+    gflops: (g) => {
+      const r = shapesAt(g.batch, g.imgsz[0]);
+      return roundGflops(r.flopsTotal / Math.max(1, r.inputs[0]?.shape?.[0] ?? g.batch));
+    },
     rows: (g, saved) => buildOnnxLayerRows(shapesAt(g.batch, g.imgsz[0]), g, saved),
   };
 }
