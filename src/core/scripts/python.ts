@@ -371,6 +371,19 @@ class PythonReader {
     return `${text.length > 80 ? `${text.slice(0, 77)}...` : text} (line ${this.loc.line(b.start)})`;
   }
 
+  /** A `{...}` literal or a `dict(...)` call whose keys and values are all known. */
+  private dictLiteral(n: Node, depth: number): Value {
+    const d = this.dictEntries(n, depth + 1);
+    if ('unknown' in d) return d;
+    const obj: { [k: string]: Lit } = {};
+    for (const e of d.entries) {
+      const v = this.evaluate(e.value, depth + 1);
+      if (isUnknown(v)) return v;
+      obj[e.key] = v.lit;
+    }
+    return { lit: obj };
+  }
+
   evaluate(n: Node, depth = 0): Value {
     if (depth > MAX_DEPTH) return { unknown: 'the value is nested too deeply to follow' };
     switch (n.type) {
@@ -428,17 +441,8 @@ class PythonReader {
         }
         return { lit: items };
       }
-      case 'dictionary': {
-        const d = this.dictEntries(n, depth + 1);
-        if ('unknown' in d) return d;
-        const obj: { [k: string]: Lit } = {};
-        for (const e of d.entries) {
-          const v = this.evaluate(e.value, depth + 1);
-          if (isUnknown(v)) return v;
-          obj[e.key] = v.lit;
-        }
-        return { lit: obj };
-      }
+      case 'dictionary':
+        return this.dictLiteral(n, depth);
       case 'identifier':
         return this.evalName(n, depth);
       case 'attribute':
@@ -573,17 +577,7 @@ class PythonReader {
       if (name === 'bool' && (typeof lit === 'boolean' || typeof lit === 'number')) return { lit: Boolean(lit), ...via };
       return { unknown: `${n.text} cannot be computed here` };
     }
-    if (name === 'dict' && fn?.type === 'identifier') {
-      const d = this.dictEntries(n, depth + 1);
-      if ('unknown' in d) return d;
-      const obj: { [k: string]: Lit } = {};
-      for (const e of d.entries) {
-        const v = this.evaluate(e.value, depth + 1);
-        if (isUnknown(v)) return v;
-        obj[e.key] = v.lit;
-      }
-      return { lit: obj };
-    }
+    if (name === 'dict' && fn?.type === 'identifier') return this.dictLiteral(n, depth);
     return { unknown: `${n.text.length > 40 ? `${fnText}(...)` : n.text} is computed at run time` };
   }
 
