@@ -28,10 +28,13 @@ export function niceTicks(lo: number, hi: number, target = 5): Ticks {
   if (hi === lo) hi = lo === 0 ? 1 : lo + Math.abs(lo);
   const step = niceStep(hi - lo, target);
   const min = Math.floor(lo / step) * step;
-  const max = Math.ceil(hi / step) * step;
+  // Count steps from min rather than rounding hi / step: near |x| = 1e6 with tiny steps the
+  // quotient loses the last digits and the top tick could fall just below hi.
+  let n = Math.max(1, Math.round((Math.ceil(hi / step) * step - min) / step));
+  while (min + n * step < hi) n++;
+  const max = min + n * step;
   const values: number[] = [];
   // Integer counter avoids 0.1 + 0.2 drift; round to the step's precision.
-  const n = Math.round((max - min) / step);
   const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
   for (let i = 0; i <= n; i++) values.push(Number((min + i * step).toFixed(decimals)));
   return { min, max, step, values };
