@@ -16,6 +16,16 @@ export const PARSE_TIMEOUT_MS = 5000;
 export const MAX_RUNS = 1000;
 /** How many names / nested expressions a value may be followed through. */
 const MAX_DEPTH = 24;
+/**
+ * Steps (expressions evaluated, dict entries merged) one setting's value may take. The depth bound
+ * does not bound the work: each name may stand for several others (`x2 = [x1, x1, x1]`,
+ * `d2 = {**d1, **d1}`), so work and `**` entry lists grow as width ** depth (a 600-byte script took
+ * seconds, and the entry list grew until V8 ran out of heap). The reader's tests take at most 28
+ * steps per file, except a generated 1,000-run file (about 3,000).
+ */
+export const MAX_VALUE_STEPS = 10_000;
+/** Steps a whole file may take (a step is a few microseconds); past it, values still to be read are unknown, with a note. */
+export const MAX_FILE_STEPS = 500_000;
 
 const ULTRALYTICS_CLASSES = new Set(['YOLO', 'RTDETR', 'YOLOWorld', 'YOLOE']);
 /** Methods that return the same model object (`YOLO('x.yaml').load('x.pt')`). */
@@ -67,6 +77,13 @@ interface SiteValue {
 }
 
 type Resolved = { node: Node; binding: Binding } | { unknown: string };
+
+interface DictEntry {
+  key: string;
+  keyNode: Node;
+  value: Node;
+}
+type DictEntries = { entries: DictEntry[] } | { unknown: string };
 
 export interface PythonScan {
   runs: TrainingRun[];
@@ -122,13 +139,18 @@ class PythonReader {
   /** Per scope: bindings by name, in source order (lookups must not scan the whole scope). */
   private readonly bindingsByScope = new Map<number, Map<string, Binding[]>>();
   private readonly argparseDests = new Map<string, { value: Value; flag: string; line: number }>();
+  /** Work budget (MAX_VALUE_STEPS, MAX_FILE_STEPS): steps of the outermost value being read, and of the file. */
+  private valueSteps = 0;
+  private fileSteps = 0;
+  /** evaluate() / dictEntries() calls on the stack: 0 means the next call starts a new value. */
+  private nesting = 0;
 
   constructor(private readonly root: Node, private readonly loc: Locator) {}
 
   read(): TrainingRun[] {
     this.collectCalls();
     const runs: TrainingRun[] = [];
-    runs.push(...this.argparseRuns());
+    for (const r of this.argparseRuns()) runs.push(r);
     for (const call of this.calls) {
       const fn = call.childForFieldName('function');
       const name = calleeName(fn);
@@ -184,10 +206,17 @@ class PythonReader {
       // a re-entrant call answers "no bindings" (unknown) instead of recursing without end
       if (this.collecting.has(scope.id)) return [];
       this.collecting.add(scope.id);
+      // Collection is cached for the whole file, so it must not run on what is left of the budget
+      // of the value that happened to trigger it (subscript keys read past it would be recorded as
+      // unknowable for every later value): it starts values of its own.
+      const outer = { steps: this.valueSteps, nesting: this.nesting };
+      this.nesting = 0;
       try {
         byName = this.collectScope(scope);
       } finally {
         this.collecting.delete(scope.id);
+        this.valueSteps = outer.steps;
+        this.nesting = outer.nesting;
       }
       this.bindingsByScope.set(scope.id, byName);
     }
@@ -200,7 +229,9 @@ class PythonReader {
     let byName: Map<string, Binding[]>;
     {
       const out: Binding[] = [];
-      const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+      // The root is the module scope even when it is an ERROR node (a file that does not parse
+      // as a module at all); it has no body field, its children are the statements.
+      const body = scope.id === this.root.id ? scope : scope.childForFieldName('body');
       if (body) this.collectBindings(body, scope, out);
       out.sort((a, b) => a.start - b.start);
       byName = new Map();
@@ -238,7 +269,7 @@ class PythonReader {
           if (left) targets.push(left);
           right = right.childForFieldName('right');
         }
-        for (const t of targets) this.bindTarget(t, right, n, add);
+        for (const t of targets) this.bindTarget(t, right, n, add, 0);
       } else if (n.type === 'augmented_assignment') {
         const left = n.childForFieldName('left');
         const op = n.childForFieldName('operator');
@@ -280,14 +311,17 @@ class PythonReader {
     }
   }
 
-  private bindTarget(t: Node, value: Node | null, stmt: Node, add: (b: Omit<Binding, 'blocks' | 'start' | 'end'>) => void): void {
+  private bindTarget(t: Node, value: Node | null, stmt: Node, add: (b: Omit<Binding, 'blocks' | 'start' | 'end'>) => void, depth: number): void {
     if (t.type === 'identifier') {
       add({ name: t.text, stmt, value: value ?? undefined });
     } else if ((t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern') && value) {
       const targets = named(t);
       const values = value.type === 'expression_list' || value.type === 'tuple' || value.type === 'list' ? named(value) : null;
+      // Pairing targets with values recurses once per nesting level: past MAX_DEPTH (thousands of
+      // brackets overflow the stack) the names are still bound, as unknown.
+      const pair = values && values.length === targets.length && depth < MAX_DEPTH;
       targets.forEach((sub, i) => {
-        if (values && values.length === targets.length) this.bindTarget(sub, values[i], stmt, add);
+        if (pair) this.bindTarget(sub, values[i], stmt, add, depth + 1);
         else for (const id of this.identifiersIn(sub)) add({ name: id.text, stmt, why: `${id.text} is unpacked from ${value.text.slice(0, 40)}` });
       });
     } else if (t.type === 'subscript') {
@@ -301,9 +335,20 @@ class PythonReader {
     }
   }
 
+  /** Identifiers under `n` in source order; a loop, not recursion, so deep nesting cannot overflow the stack. */
   private identifiersIn(n: Node): Node[] {
-    if (n.type === 'identifier') return [n];
-    return named(n).flatMap((c) => this.identifiersIn(c));
+    const out: Node[] = [];
+    const stack: Node[] = [n];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (c.type === 'identifier') {
+        out.push(c);
+        continue;
+      }
+      const children = named(c);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    }
+    return out;
   }
 
   /** A binding applies to a use when the use is inside every conditional block around it. */
@@ -326,10 +371,14 @@ class PythonReader {
 
   /** The last plain binding of `name` visible at `use`, or why there is none we can trust. */
   private lookup(name: string, use: Node): Resolved {
+    // Walk out to the root by identity, not by type: a file that does not parse as a module has an
+    // ERROR root, and scopeOf(root) is root itself, so stopping at type 'module' never stopped
+    // (the scope list grew until V8 ran out of heap). scopeOf() of any other node is a strict
+    // ancestor, so this walk ends within the tree's depth.
     const scopes: Node[] = [];
     for (let s: Node = this.scopeOf(use); ; s = this.scopeOf(s)) {
       if (s.type !== 'class_definition' || scopes.length === 0) scopes.push(s);
-      if (s.type === 'module') break;
+      if (s.id === this.root.id) break;
     }
     for (const scope of scopes) {
       // The last plain binding that starts before the use and does not contain it (`x = f(x)`
@@ -384,7 +433,44 @@ class PythonReader {
     return { lit: obj };
   }
 
+  // ---- work budget --------------------------------------------------------------------------
+
+  /** Counts `n` steps; says why not once a budget is spent (the caller answers unknown). */
+  private charge(n: number): string | null {
+    this.valueSteps += n;
+    this.fileSteps += n;
+    return this.overBudget();
+  }
+
+  /** Why no more work is done for this value, or null while the budgets last. */
+  private overBudget(): string | null {
+    if (this.fileSteps > MAX_FILE_STEPS) {
+      const note = `the script takes more than ${MAX_FILE_STEPS.toLocaleString('en-US')} steps to follow; values not read by then are unknown`;
+      if (!this.notes.includes(note)) this.notes.push(note);
+      return 'the script takes too many steps to follow';
+    }
+    if (this.valueSteps > MAX_VALUE_STEPS) return `the value takes more than ${MAX_VALUE_STEPS.toLocaleString('en-US')} steps to follow`;
+    return null;
+  }
+
+  /** Runs one step of evaluate() / dictEntries() under the budget; the outermost call starts a new value. */
+  private metered<T>(run: () => T, over: (why: string) => T): T {
+    if (this.nesting === 0) this.valueSteps = 0;
+    const why = this.charge(1);
+    if (why) return over(why);
+    this.nesting++;
+    try {
+      return run();
+    } finally {
+      this.nesting--;
+    }
+  }
+
   evaluate(n: Node, depth = 0): Value {
+    return this.metered(() => this.evaluateNode(n, depth), (unknown) => ({ unknown }));
+  }
+
+  private evaluateNode(n: Node, depth: number): Value {
     if (depth > MAX_DEPTH) return { unknown: 'the value is nested too deeply to follow' };
     switch (n.type) {
       case 'integer': {
@@ -584,14 +670,21 @@ class PythonReader {
   // ---- dicts for **kwargs and overrides= ----------------------------------------------------
 
   /** Entries of a dict literal, `dict(...)` call or a name bound to one, in order (later wins). */
-  private dictEntries(n: Node, depth: number, use: Node = n): { entries: Array<{ key: string; keyNode: Node; value: Node }> } | { unknown: string } {
+  private dictEntries(n: Node, depth: number, use: Node = n): DictEntries {
+    return this.metered(() => this.dictEntriesOf(n, depth, use), (unknown) => ({ unknown }));
+  }
+
+  private dictEntriesOf(n: Node, depth: number, use: Node): DictEntries {
     if (depth > MAX_DEPTH) return { unknown: 'the dict is nested too deeply to follow' };
-    const entries: Array<{ key: string; keyNode: Node; value: Node }> = [];
+    const entries: DictEntry[] = [];
     const splat = (inner: Node | undefined): string | null => {
       if (!inner) return 'empty **';
       const d = this.dictEntries(inner, depth + 1, inner);
       if ('unknown' in d) return d.unknown;
-      entries.push(...d.entries);
+      // copying entries is the work that grows with `{**d, **d}` nesting: it is charged per entry
+      const why = this.charge(d.entries.length);
+      if (why) return why;
+      for (const e of d.entries) entries.push(e);
       return null;
     };
     if (n.type === 'dictionary') {
@@ -600,7 +693,8 @@ class PythonReader {
           const k = c.childForFieldName('key');
           const v = c.childForFieldName('value');
           const key = k ? this.stringLiteral(k) : null;
-          if (key === null || !k || !v) return { unknown: `the dict key ${k?.text ?? ''} is not a constant string` };
+          // a key that could not be read because the budget ran out is not a non-constant key
+          if (key === null || !k || !v) return { unknown: this.overBudget() ?? `the dict key ${k?.text ?? ''} is not a constant string` };
           entries.push({ key, keyNode: k, value: v });
         } else if (c.type === 'dictionary_splat') {
           const why = splat(named(c)[0]);
@@ -673,7 +767,7 @@ class PythonReader {
         const inner = named(a)[0];
         const d = inner ? this.dictEntries(inner, 0, a) : { unknown: 'empty **' };
         if ('unknown' in d) notes.push(`${a.text}: ${d.unknown}; the settings it holds are unknown`);
-        else pairs.push(...d.entries);
+        else for (const e of d.entries) pairs.push(e);
       } else if (a.type === 'list_splat') {
         notes.push(`${a.text}: positional arguments from a list are not read`);
       } else if (a.type !== 'comment') {
@@ -798,7 +892,14 @@ class PythonReader {
       if (!key) continue;
       const parserName = fn.childForFieldName('object')?.text ?? '';
       let group = byParser.get(parserName);
-      if (!group) byParser.set(parserName, (group = { calls: [], settings: {}, notes: [] }));
+      if (!group) {
+        // each parser is a run: generated code with thousands of them is capped like training calls
+        if (byParser.size >= MAX_RUNS) {
+          this.notes.push(`only the first ${MAX_RUNS} argument parsers were read`);
+          break;
+        }
+        byParser.set(parserName, (group = { calls: [], settings: {}, notes: [] }));
+      }
       group.calls.push(call);
       const site = dflt ? this.site(dflt.value, long.node) : { raw: long.node.text, range: this.range(long.node), keyRange: this.range(long.node) };
       if (key === 'weights') group.weights = { value, site };

@@ -84,18 +84,26 @@ function scanMarkdown(text: string, starts: number[]): ScriptScan {
     const loc = makeLocator(text, block.frag, starts);
     if (block.language === 'python') {
       const r = scanPython(requireParser(), block.frag, loc);
-      runs.push(...r.runs);
-      notes.push(...r.notes.map((n) => `code block at line ${loc.line(0)}: ${n}`));
+      append(runs, r.runs);
+      append(notes, r.notes.map((n) => `code block at line ${loc.line(0)}: ${n}`));
     } else if (block.language === 'yaml') {
       const r = scanYaml(block.frag, loc);
-      runs.push(...r.runs);
-      notes.push(...r.notes.map((n) => `code block at line ${loc.line(0)}: ${n}`));
+      append(runs, r.runs);
+      append(notes, r.notes.map((n) => `code block at line ${loc.line(0)}: ${n}`));
     } else {
-      runs.push(...scanShell(block.frag, loc));
+      append(runs, scanShell(block.frag, loc));
     }
   }
   runs.sort(byStart);
   return { language: 'markdown', runs, notes };
+}
+
+/**
+ * Appends one by one: `into.push(...items)` passes every item as an argument, and a 2 MB file of
+ * shell lines has over 100,000 runs, past V8's argument limit (a RangeError).
+ */
+function append<T>(into: T[], items: readonly T[]): void {
+  for (const x of items) into.push(x);
 }
 
 function byStart(a: TrainingRun, b: TrainingRun): number {
@@ -117,12 +125,12 @@ function scanNotebook(text: string, starts: number[]): ScriptScan {
   if (nb.python.trim()) {
     const py = wholeFile(nb.python);
     const r = scanPython(requireParser(), py, makeLocator(nb.python, py, virtStarts));
-    found.push(...r.runs);
-    notes.push(...r.notes);
+    append(found, r.runs);
+    append(notes, r.notes);
   }
   if (nb.shell.trim()) {
     const sh = wholeFile(nb.shell);
-    found.push(...scanShell(sh, makeLocator(nb.shell, sh, virtStarts)));
+    append(found, scanShell(sh, makeLocator(nb.shell, sh, virtStarts)));
   }
   const offsetOf = (p: Position) => virtStarts[p.line] + p.character;
   const cellOf = (offset: number) => nb.cells.find((c) => offset >= c.start && offset <= c.start + c.length) ?? null;
