@@ -53,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     showLog: () => log.show(true),
     log: (line) => log.info(line),
+    gpu,
   });
   const sidebar = new SidebarProvider({
     extensionUri: context.extensionUri,

@@ -49,6 +49,11 @@ export interface PanelState {
   /** An estimate is running. */
   busy: boolean;
   error: PanelError | null;
+  /** The latest nvidia-smi reading of the GPU training would use (used/free now), or null/absent
+   *  when there is none. Kept apart from `result.gpu`: that is the GPU the estimate was planned
+   *  against, without live usage, so the estimate and its cache key do not change with every
+   *  reading. The panel shows "Free now" from here when it is the same device as `result.gpu`. */
+  gpuNow?: GpuInfo | null;
 }
 
 export type Verdict = 'fits' | 'tight' | 'oom' | 'unknown' | 'pending' | 'error';
@@ -106,7 +111,14 @@ export interface NoticeMessage {
   text: string;
 }
 
-export type HostToPanelMessage = PanelStateMessage | NoticeMessage;
+/** host → panel: a new nvidia-smi reading (sent on its own: resending the whole state, layers
+ *  and all, at every GPU poll would be wasteful). */
+export interface GpuNowMessage {
+  type: 'gpuNow';
+  gpu: GpuInfo | null;
+}
+
+export type HostToPanelMessage = PanelStateMessage | NoticeMessage | GpuNowMessage;
 export type HostToSidebarMessage = SidebarStateMessage;
 export type HostToWebviewMessage = HostToPanelMessage | HostToSidebarMessage;
 
@@ -458,13 +470,15 @@ function validatePanelState(v: unknown): PanelState {
     const e = obj(x, 'state.error');
     return { message: str(e.message, 'state.error.message', 8192), hasLog: bool(e.hasLog, 'state.error.hasLog') };
   });
-  return {
+  const state: PanelState = {
     options: validateOptions(o.options, 'state.options', true),
     result: nullable(o.result, (x) => validateResult(x, 'state.result')),
     resultSeq: int(o.resultSeq, 'state.resultSeq', 0, Number.MAX_SAFE_INTEGER),
     busy: bool(o.busy, 'state.busy'),
     error: err,
   };
+  if (o.gpuNow !== undefined) state.gpuNow = nullable(o.gpuNow, (x) => validateGpu(x, 'state.gpuNow'));
+  return state;
 }
 
 const VERDICTS = ['fits', 'tight', 'oom', 'unknown', 'pending', 'error'] as const;
@@ -511,6 +525,8 @@ export function parseHostToPanel(v: unknown): Parsed<HostToPanelMessage> {
         return { type, state: validatePanelState(o.state) };
       case 'notice':
         return { type, level: oneOf(o.level, 'notice.level', ['info', 'error'] as const), text: str(o.text, 'notice.text', 8192) };
+      case 'gpuNow':
+        return { type, gpu: nullable(o.gpu, (x) => validateGpu(x, 'gpuNow.gpu')) };
       default:
         return fail(`message.type: "${type}" is not a panel message`);
     }

@@ -148,6 +148,9 @@ describe('GpuState', () => {
     assert.equal(g.snapshot.planning?.usedBytes, undefined);
     assert.equal(g.snapshot.live?.usedBytes, 2 * GiB);
     assert.equal(g.snapshot.detected.length, 2);
+    // The sidebar lists `detected` and the panel's "Free now" reads `live`: both keep the reading.
+    assert.equal(g.snapshot.detected[0]?.freeBytes, 22 * GiB);
+    assert.equal(g.snapshot.live?.freeBytes, 22 * GiB);
     reply = { ...ok, visible: [{ ...ok.visible[0]!, usedBytes: 5 * GiB }, ok.visible[1]!] };
     await g.refresh();
     assert.deepEqual(changes, [true, false], 'live use alone does not change the planning GPU');

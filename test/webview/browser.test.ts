@@ -80,6 +80,27 @@ test('panel: handshake, header numbers, no script errors, CSP holds', { skip }, 
   await p.page.close();
 });
 
+test('panel: "Free now" shows the live nvidia-smi reading of the planned GPU and follows new readings', { skip }, async () => {
+  const reading = { name: 'NVIDIA GeForce RTX 4060', totalBytes: 8 * GIB, source: 'nvidia-smi', index: 0, usedBytes: 1.5 * GIB, freeBytes: 6.5 * GIB };
+  // What the extension plans against: the same GPU without its live use (planningGpu).
+  const { usedBytes: _u, freeBytes: _f, ...planned } = reading;
+  const state = panelState({ result: { ...sampleResult({ layers: 60 }), gpu: planned }, gpuNow: reading });
+  const p = await open('panel', { type: 'panelState', state });
+  await p.page.waitForSelector('.verdict-fits');
+  const freeNow = () => p.page.$$eval('#facts .fact', (facts) => facts.find((f) => f.querySelector('.fact-label')?.textContent === 'Free now')?.querySelector('.fact-value')?.textContent ?? null);
+  assert.equal(await freeNow(), formatBytes(6.5 * GIB));
+  await p.send({ type: 'gpuNow', gpu: { ...reading, usedBytes: 3 * GIB, freeBytes: 5 * GIB } });
+  await p.page.waitForFunction((t) => [...document.querySelectorAll('#facts .fact-value')].some((v) => v.textContent === t), formatBytes(5 * GIB));
+  await p.send({ type: 'gpuNow', gpu: null });
+  await p.page.waitForFunction(() => [...document.querySelectorAll('#facts .fact')].some((f) => f.textContent === 'Free now—'));
+  // A preset or --gpu-memory GPU has no reading of its own: "—" even while nvidia-smi reads a GPU.
+  await p.send({ type: 'panelState', state: { ...state, result: { ...state.result!, gpu: { name: 'Tesla T4', totalBytes: 15 * GIB, source: 'preset' } } } });
+  await p.page.waitForFunction(() => [...document.querySelectorAll('#facts .fact')].some((f) => f.textContent === 'Free now—') && document.body.textContent!.includes('Tesla T4'));
+  assert.deepEqual(p.errors, []);
+  assert.deepEqual(unexpected(p.violations), []);
+  await p.page.close();
+});
+
 test('panel: the Dataset section appears only with a dataset, with its host-RAM table, under the CSP', { skip }, async () => {
   const p = await open('panel', { type: 'panelState', state: panelState() });
   await p.page.waitForSelector('.verdict-fits');

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { layoutBar, renderBreakdown } from '../../webview/panel/breakdownBar';
-import { renderCurveChart, visibleCurve } from '../../webview/panel/curveChart';
+import { crossingFraction, linePieces, renderCurveChart, visibleCurve } from '../../webview/panel/curveChart';
 import { peakIndex, phaseBands, renderTimelineChart } from '../../webview/panel/timelineChart';
 import { formatBytes } from '../../webview/shared/format';
 import { breakdownOf, verdictOf } from '../../webview/shared/memory';
+import type { CurvePoint } from '../../src/core/result';
 import { sampleResult } from './sample';
 
 const GIB = 1024 ** 3;
@@ -61,6 +62,87 @@ test('curve: drawn up to 2 x max batch, non-fitting stretch in the error class, 
   const oomPoints = (svg.match(/class="pt oom"/g) ?? []).length;
   assert.equal(oomPoints, pts.filter((p) => p.fits === false).length);
   assert.match(svg, /role="img"/);
+  assert.ok(!/style=/.test(svg));
+});
+
+/** A curve sampled the way core/analyze.ts samples it (1, 2, 3, 4, 6, 8, 12, ... 64), memory linear
+ *  in the batch, judged against `limit` like the estimator: device <= limit. */
+function sparseCurve(limit: number, base = 1 * GIB, perImage = 0.1 * GIB): CurvePoint[] {
+  const batches = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
+  return batches.map((b) => {
+    const device = base + perImage * b;
+    return { batch: b, allocated: device * 0.8, reserved: device * 0.9, device, fits: device <= limit };
+  });
+}
+
+test('curve split: a segment that crosses the limit is cut where the device line meets it', () => {
+  const limit = 7.2 * GIB; // 8 GiB with a 10 % margin
+  const pts = sparseCurve(limit);
+  // device = 1 + 0.1 b GiB meets 7.2 GiB at b = 62 (between the samples 48 and 64); the largest
+  // integer batch that fits is 62, which the old drawing put on the red segment 48 -> 64.
+  const a = pts.find((p) => p.batch === 48)!;
+  const b = pts.find((p) => p.batch === 64)!;
+  assert.equal(a.fits, true);
+  assert.equal(b.fits, false);
+  const t = crossingFraction(a, b, limit, 62);
+  assert.ok(Math.abs(t - 14 / 16) < 1e-12, String(t));
+
+  const device = linePieces(pts, 'device', limit, 62);
+  assert.deepEqual(device.map((p) => p.bad), [false, true]);
+  const [good, bad] = device as [(typeof device)[0], (typeof device)[0]];
+  const cut = good.points.at(-1)!;
+  assert.deepEqual(bad.points[0], cut, 'the two pieces meet at the cut');
+  assert.ok(Math.abs(cut.batch - 62) < 1e-9, String(cut.batch));
+  assert.ok(Math.abs(cut.bytes - limit) < 1, 'the device line is cut on the limit');
+  assert.deepEqual(good.points.slice(0, -1).map((p) => p.batch), pts.filter((p) => p.fits).map((p) => p.batch));
+  assert.deepEqual(bad.points.slice(1).map((p) => p.batch), [64]);
+  // Every fitting sample lies on the fitting piece, every other one on the error piece.
+  for (const p of pts) assert.equal(p.batch > cut.batch, p.fits === false, `batch ${p.batch}`);
+
+  // The reserved line is cut at the same batch (one verdict per batch), at its own height there.
+  const reserved = linePieces(pts, 'reserved', limit, 62);
+  assert.deepEqual(reserved.map((p) => p.bad), [false, true]);
+  const rcut = reserved[0]!.points.at(-1)!;
+  assert.ok(Math.abs(rcut.batch - cut.batch) < 1e-9);
+  assert.ok(Math.abs(rcut.bytes - (a.reserved + t * (b.reserved - a.reserved))) < 1);
+});
+
+test('curve split: a crossing on a sample is not a stretch of zero length; all-fit and no-GPU curves are one piece', () => {
+  // 1 + 48 / 8 = 7 GiB, exact in binary: the limit falls on the sample 48, which fits (<=).
+  const onSample = sparseCurve(7 * GIB, GIB, GIB / 8);
+  assert.equal(onSample.find((p) => p.batch === 48)!.device, 7 * GIB);
+  const pieces = linePieces(onSample, 'device', 7 * GIB, 48);
+  assert.deepEqual(pieces.map((p) => p.bad), [false, true]);
+  assert.equal(pieces[1]!.points[0]!.batch, 48, 'the error stretch starts at the last fitting sample');
+  for (const p of pieces) for (let i = 1; i < p.points.length; i++) assert.ok(p.points[i]!.batch > p.points[i - 1]!.batch, 'no zero-length step');
+  assert.deepEqual(linePieces(sparseCurve(100 * GIB), 'device', 100 * GIB, 64).map((p) => p.bad), [false]);
+  const noGpu = sparseCurve(0).map((p) => ({ ...p, fits: null }));
+  assert.deepEqual(linePieces(noGpu, 'device', null, null).map((p) => p.points.length), [noGpu.length]);
+});
+
+test('curve split: a batch that fails on validation (device under the limit) is cut at the largest fitting batch', () => {
+  const limit = 7.2 * GIB;
+  const pts = sparseCurve(limit).map((p) => (p.batch > 40 ? { ...p, fits: false } : p));
+  const a = pts.find((p) => p.batch === 32)!;
+  const b = pts.find((p) => p.batch === 48)!;
+  assert.ok(b.device < limit, 'the device line does not cross here');
+  assert.equal(crossingFraction(a, b, limit, 40), (40 - 32) / 16);
+  const cut = linePieces(pts, 'device', limit, 40)[0]!.points.at(-1)!;
+  assert.equal(cut.batch, 40);
+  // Nothing known about where it changes: halfway between the two samples.
+  assert.equal(crossingFraction(a, b, null, null), 0.5);
+});
+
+test('curve chart: the error stretch starts at the cut, on the usable-limit line, and the description says so', () => {
+  const limit = 7.2 * GIB;
+  const svg = renderCurveChart({ curve: sparseCurve(limit), vramBytes: 8 * GIB, margin: 0.1, currentBatch: 16, maxBatch: 62 });
+  const fitD = /<path class="curve curve-device" d="([^"]+)"/.exec(svg)![1]!;
+  const badD = /<path class="curve curve-device oom" d="([^"]+)"/.exec(svg)![1]!;
+  const lastFit = fitD.split('L').at(-1)!;
+  assert.equal(badD.slice(1).split('L')[0], lastFit, 'the error stretch starts where the fitting one ends');
+  const marginY = /<line class="margin-line" x1="[^"]+" x2="[^"]+" y1="([^"]+)"/.exec(svg)![1]!;
+  assert.equal(lastFit.split(',')[1], marginY, 'the cut is on the usable-limit line');
+  assert.match(svg, /in the error colour from batch 62 on, where device memory passes the usable limit/);
   assert.ok(!/style=/.test(svg));
 });
 

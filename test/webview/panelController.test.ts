@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AnalyzeOptions } from '../../src/core/options';
-import type { AnalysisResult } from '../../src/core/result';
+import type { AnalysisResult, GpuInfo } from '../../src/core/result';
 import type { CancellationToken } from '../../src/extension/panel/cancel';
 import { PanelController, readableError } from '../../src/extension/panel/panelController';
-import type { HostToPanelMessage, PanelStateMessage } from '../../src/protocol/webview';
+import { parseHostToPanel, type HostToPanelMessage, type PanelStateMessage } from '../../src/protocol/webview';
 import { sampleResult } from './sample';
 
 interface Call {
@@ -14,7 +14,7 @@ interface Call {
   reject(e: unknown): void;
 }
 
-function harness(initial: AnalysisResult | null = null) {
+function harness(initial: AnalysisResult | null = null, gpuNow: GpuInfo | null = null) {
   const posted: HostToPanelMessage[] = [];
   const calls: Call[] = [];
   const logs: string[] = [];
@@ -41,6 +41,7 @@ function harness(initial: AnalysisResult | null = null) {
     },
     { model: 'yolov8n.pt', batch: [16] },
     initial,
+    gpuNow,
   );
   const states = () => posted.filter((m): m is PanelStateMessage => m.type === 'panelState').map((m) => m.state);
   return { c, posted, calls, logs, saved, copied, states, showLogCount: () => showLog, setSaveAnswer: (a: string | undefined) => (saveAnswer = a) };
@@ -186,6 +187,43 @@ test('dispose cancels the pending estimate and silences its reply', async () => 
   h.calls[0]!.resolve(sampleResult());
   await p;
   assert.equal(h.posted.length, before);
+});
+
+// The estimate plans against the GPU without its live use (planningGpu); nvidia-smi's used/free
+// reach the panel as `gpuNow`, in the full state and, for each new reading, as a message of its own.
+const GIB = 1024 ** 3;
+const reading: GpuInfo = { name: 'NVIDIA GeForce RTX 4060', totalBytes: 8 * GIB, source: 'nvidia-smi', index: 0, usedBytes: 2 * GIB, freeBytes: 6 * GIB };
+
+test('the live GPU reading rides in the full state', async () => {
+  const h = harness(sampleResult(), reading);
+  await h.c.handle({ type: 'ready' });
+  assert.deepEqual(h.states()[0]!.gpuNow, reading);
+  assert.equal(h.states()[0]!.gpuNow?.freeBytes, 6 * GIB);
+  const parsed = parseHostToPanel(h.posted[0]);
+  assert.ok(parsed.ok && parsed.value.type === 'panelState');
+  assert.equal(parsed.value.state.gpuNow?.usedBytes, 2 * GIB, 'used/free survive the webview validator');
+  assert.equal(parsed.value.state.gpuNow?.freeBytes, 6 * GIB);
+});
+
+test('a new reading is posted on its own; an unchanged one is not; later states carry it', async () => {
+  const h = harness(sampleResult(), reading);
+  h.c.setGpuNow({ ...reading });
+  assert.equal(h.posted.length, 0, 'same reading: nothing to send');
+  const next = { ...reading, usedBytes: 3 * GIB, freeBytes: 5 * GIB };
+  h.c.setGpuNow(next);
+  assert.deepEqual(h.posted, [{ type: 'gpuNow', gpu: next }]);
+  const parsed = parseHostToPanel(h.posted[0]);
+  assert.ok(parsed.ok && parsed.value.type === 'gpuNow');
+  assert.equal(parsed.value.gpu?.freeBytes, 5 * GIB);
+  h.c.setGpuNow(null);
+  assert.deepEqual(h.posted.at(-1), { type: 'gpuNow', gpu: null }, 'nvidia-smi gone');
+  h.c.setGpuNow(next);
+  await h.c.handle({ type: 'ready' });
+  assert.deepEqual(h.states().at(-1)!.gpuNow, next);
+  h.c.dispose();
+  const before = h.posted.length;
+  h.c.setGpuNow(reading);
+  assert.equal(h.posted.length, before, 'a disposed panel posts nothing');
 });
 
 test('readableError keeps the first line and caps it', () => {

@@ -70,6 +70,15 @@ test('host → panel: a full state with a real-shaped result passes; a broken on
   assert.equal(parseHostToPanel({ type: 'notice', level: 'info', text: 'Saved' }).ok, true);
   assert.equal(parseHostToPanel({ type: 'notice', level: 'loud', text: 'x' }).ok, false);
   assert.equal(parseHostToPanel({ type: 'sidebarState', state: {} }).ok, false);
+  // The live nvidia-smi reading: in the state and on its own.
+  const gpuNow = { name: 'RTX', totalBytes: 8e9, source: 'nvidia-smi', index: 0, usedBytes: 1e9, freeBytes: 7e9 };
+  const withNow = parseHostToPanel({ type: 'panelState', state: { ...state, gpuNow } });
+  assert.ok(withNow.ok && withNow.value.type === 'panelState');
+  assert.deepEqual(withNow.value.state.gpuNow, gpuNow);
+  assert.equal(parseHostToPanel({ type: 'panelState', state: { ...state, gpuNow: { ...gpuNow, freeBytes: 'lots' } } }).ok, false);
+  assert.deepEqual(parseHostToPanel({ type: 'gpuNow', gpu: gpuNow }), { ok: true, value: { type: 'gpuNow', gpu: gpuNow } });
+  assert.deepEqual(parseHostToPanel({ type: 'gpuNow', gpu: null }), { ok: true, value: { type: 'gpuNow', gpu: null } });
+  assert.equal(parseHostToPanel({ type: 'gpuNow', gpu: { name: 'RTX' } }).ok, false);
 });
 
 test('host → sidebar: entries and GPUs are checked', () => {

@@ -1,6 +1,6 @@
 // Memory vs batch size as an SVG string: `reserved` and `device` lines, the VRAM and safety-margin
-// lines, batches that do not fit drawn in the error colour, the current and the largest fitting
-// batch marked. Colours come from CSS classes (theme variables), never inline styles (CSP).
+// lines, the stretch past the usable limit drawn in the error colour (cut where the device line
+// crosses the limit), the current and the largest fitting batch marked. Colours come from CSS classes (theme variables), never inline styles (CSP).
 
 import type { CurvePoint } from '../../src/core/result';
 import { escapeHtml, formatBytes } from '../shared/format';
@@ -33,25 +33,85 @@ export function visibleCurve(curve: readonly CurvePoint[], maxBatch: number | nu
   return sorted.filter((p) => p.batch <= limit);
 }
 
-/** Path pieces split where `fits` changes, so a non-fitting stretch gets its own class. */
-function pieces(pts: readonly CurvePoint[], x: (v: number) => number, y: (v: number) => number, key: 'reserved' | 'device'): { d: string; bad: boolean }[] {
-  const out: { d: string; bad: boolean }[] = [];
+/** A point of a drawn line, in data units (batch, bytes). */
+export interface LinePoint {
+  batch: number;
+  bytes: number;
+}
+
+/** A run of a line that is all fitting or all not fitting. */
+export interface LinePiece {
+  points: LinePoint[];
+  bad: boolean;
+}
+
+/** Where, as a fraction of the way from `a` to `b`, a segment stops fitting (or starts to). The fit
+ *  is decided by device bytes against the usable limit (core/analyze.ts), so the split is where the
+ *  straight device line meets the limit. A segment that turns bad without crossing it (validation
+ *  needs more than training) changes at the largest fitting batch when that lies on it; with
+ *  neither known, halfway: the change is somewhere between two sampled batches. */
+export function crossingFraction(a: CurvePoint, b: CurvePoint, limit: number | null, maxBatch: number | null): number {
+  const rising = b.device - a.device;
+  if (limit !== null && rising !== 0) {
+    const t = (limit - a.device) / rising;
+    if (t > 0 && t < 1) return t;
+  }
+  if (b.fits === false && maxBatch !== null && maxBatch >= a.batch && maxBatch < b.batch) return (maxBatch - a.batch) / (b.batch - a.batch);
+  return 0.5;
+}
+
+/** One line (`device` or `reserved`) as pieces split where `fits` changes, each non-fitting stretch
+ *  its own piece. A segment between a fitting and a non-fitting batch is cut at the crossing (see
+ *  crossingFraction), so a fitting batch never sits on the error colour. Both lines are cut at the
+ *  same batch: `fits` is one verdict per batch, decided by the device line. */
+export function linePieces(pts: readonly CurvePoint[], key: 'reserved' | 'device', limit: number | null, maxBatch: number | null): LinePiece[] {
+  const out: LinePiece[] = [];
+  const add = (from: LinePoint, to: LinePoint, bad: boolean) => {
+    const last = out[out.length - 1];
+    if (last && last.bad === bad) last.points.push(to);
+    else out.push({ points: [from, to], bad });
+  };
   for (let i = 1; i < pts.length; i++) {
     const a = pts[i - 1]!;
     const b = pts[i]!;
-    const bad = b.fits === false;
-    const seg = `M${px(x(a.batch))},${px(y(a[key]))}L${px(x(b.batch))},${px(y(b[key]))}`;
-    const last = out[out.length - 1];
-    if (last && last.bad === bad) last.d += `L${px(x(b.batch))},${px(y(b[key]))}`;
-    else out.push({ d: seg, bad });
+    const from = { batch: a.batch, bytes: a[key] };
+    const to = { batch: b.batch, bytes: b[key] };
+    const badA = a.fits === false;
+    const badB = b.fits === false;
+    if (badA === badB) {
+      add(from, to, badB);
+      continue;
+    }
+    const t = crossingFraction(a, b, limit, maxBatch);
+    // A change right on a sample (the limit met exactly, or the last fitting batch sampled): no
+    // zero-length stretch, the whole segment takes the other end's colour.
+    if (t <= 0 || t >= 1) {
+      add(from, to, t <= 0 ? badB : badA);
+      continue;
+    }
+    const cut = { batch: a.batch + t * (b.batch - a.batch), bytes: a[key] + t * (b[key] - a[key]) };
+    add(from, cut, badA);
+    add(cut, to, badB);
   }
   return out;
+}
+
+function pathOf(points: readonly LinePoint[], x: (v: number) => number, y: (v: number) => number): string {
+  return points.map((p, i) => `${i ? 'L' : 'M'}${px(x(p.batch))},${px(y(p.bytes))}`).join('');
+}
+
+/** The batch where the device line first leaves the fitting colour, for the chart's description. */
+function firstCut(pieces: readonly LinePiece[]): number | null {
+  const i = pieces.findIndex((p) => p.bad);
+  return i > 0 ? pieces[i]!.points[0]!.batch : null;
 }
 
 export function renderCurveChart(input: CurveInput, g: CurveGeometry = CURVE_GEOMETRY): string {
   const pts = visibleCurve(input.curve, input.maxBatch, input.currentBatch);
   if (!pts.length) return `<p class="empty">No memory-vs-batch curve in this result.</p>`;
   const usable = input.vramBytes !== null ? input.vramBytes * (1 - input.margin) : null;
+  const lines = { reserved: linePieces(pts, 'reserved', usable, input.maxBatch), device: linePieces(pts, 'device', usable, input.maxBatch) };
+  const cut = firstCut(lines.device);
   const yMaxData = Math.max(...pts.map((p) => Math.max(p.device, p.reserved)), input.vramBytes ?? 0);
   const yt = byteTicks(yMaxData * 1.04);
   // The x axis starts at 0 so batch 1 sits just right of the axis, like the other ticks.
@@ -65,7 +125,8 @@ export function renderCurveChart(input: CurveInput, g: CurveGeometry = CURVE_GEO
   const desc =
     `Device and reserved memory for batch ${pts[0]!.batch} to ${pts[pts.length - 1]!.batch}.` +
     (input.vramBytes !== null ? ` VRAM ${formatBytes(input.vramBytes)}, usable with margin ${formatBytes(usable)}.` : ' No GPU known.') +
-    (input.maxBatch !== null ? ` Largest batch that fits: ${input.maxBatch}.` : '');
+    (input.maxBatch !== null ? ` Largest batch that fits: ${input.maxBatch}.` : '') +
+    (cut !== null ? ` Both lines are in their own colour while the batch fits and in the error colour from batch ${formatBatch(cut)} on, where device memory passes the usable limit.` : '');
   parts.push(`<svg class="chart curve-chart" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-labelledby="curve-title curve-desc" preserveAspectRatio="xMidYMid meet">`);
   parts.push(`<title id="curve-title">${title}</title><desc id="curve-desc">${escapeHtml(desc)}</desc>`);
   // Grid and axes.
@@ -103,7 +164,7 @@ export function renderCurveChart(input: CurveInput, g: CurveGeometry = CURVE_GEO
   marker(input.currentBatch, 'current-marker', `batch ${input.currentBatch}`, 24);
   // Lines.
   for (const key of ['reserved', 'device'] as const) {
-    for (const p of pieces(pts, x, y, key)) parts.push(`<path class="curve curve-${key}${p.bad ? ' oom' : ''}" d="${p.d}"></path>`);
+    for (const p of lines[key]) parts.push(`<path class="curve curve-${key}${p.bad ? ' oom' : ''}" d="${pathOf(p.points, x, y)}"></path>`);
   }
   // Points, with a tooltip each.
   for (const p of pts) {
@@ -112,4 +173,9 @@ export function renderCurveChart(input: CurveInput, g: CurveGeometry = CURVE_GEO
   }
   parts.push(`</svg>`);
   return parts.join('');
+}
+
+/** A cut between two sampled batches is fractional: one decimal says where, without false precision. */
+function formatBatch(b: number): string {
+  return Number.isInteger(b) ? String(b) : `≈${b.toFixed(1)}`;
 }

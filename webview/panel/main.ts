@@ -123,7 +123,7 @@ function skeleton(): string {
     <div class="stack">
       <section aria-labelledby="h-breakdown"><h2 id="h-breakdown">Breakdown</h2><div id="breakdown" class="chart-box"></div></section>
       <section aria-labelledby="h-curve"><h2 id="h-curve">Memory vs batch size</h2>
-        <div class="chart-legend" aria-hidden="true"><span class="legend-item"><span class="key key-device"></span>device (nvidia-smi)</span><span class="legend-item"><span class="key key-reserved"></span>reserved (torch)</span><span class="legend-item"><span class="key key-oom"></span>does not fit</span><span class="legend-item"><span class="key key-vram"></span>VRAM</span><span class="legend-item"><span class="key key-margin"></span>margin</span></div>
+        <div class="chart-legend" aria-hidden="true"><span class="legend-item"><span class="key key-device"></span>device (nvidia-smi)</span><span class="legend-item"><span class="key key-reserved"></span>reserved (torch)</span><span class="legend-item"><span class="key key-oom"></span>does not fit (past the usable limit)</span><span class="legend-item"><span class="key key-vram"></span>VRAM</span><span class="legend-item"><span class="key key-margin"></span>margin</span></div>
         <div id="curve" class="chart-box"></div></section>
       <section id="dataset-section" aria-labelledby="h-dataset" hidden><h2 id="h-dataset">Dataset</h2><div id="dataset"></div></section>
     </div>
@@ -183,7 +183,7 @@ function renderHeader(s: PanelState): void {
     fact('Layers', h.layers.text),
     fact('GPU', h.gpuName, h.gpuSource ? `from ${h.gpuSource}` : ''),
     fact('VRAM', h.gpuTotal.text),
-    fact('Free now', h.gpuFree.text),
+    fact('Free now', h.gpuFree.text, h.gpuFreeNote),
     fact('Optimizer', `${h.optimizer}${h.amp ? ', AMP' : ', FP32'}`),
     fact(`Deploy (${h.deployPrecision})`, h.deployBytes.text, 'Weights file size at the deployment precision'),
   ].join('');
@@ -497,6 +497,12 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
       return;
     case 'notice':
       showNotice(msg.level, msg.text);
+      return;
+    case 'gpuNow':
+      // Only the header shows the reading; the charts and table stay as they are.
+      if (!state) return;
+      state = { ...state, gpuNow: msg.gpu };
+      renderHeader(state);
       return;
   }
 });

@@ -2,7 +2,7 @@
 // that each number is the result's own, so the panel cannot drift from the CLI's JSON.
 
 import type { DeployPrecision } from '../../src/core/options';
-import type { AnalysisResult, Estimate } from '../../src/core/result';
+import type { AnalysisResult, Estimate, GpuInfo } from '../../src/core/result';
 import type { PanelState, Verdict } from '../../src/protocol/webview';
 import { formatBytes, formatCount, formatGflops, formatPercent } from '../shared/format';
 import { VERDICT_LABEL, verdictOf, verdictSentence } from '../shared/memory';
@@ -23,7 +23,10 @@ export interface HeaderVM {
   layers: Shown;
   gpuName: string;
   gpuTotal: Shown;
+  /** Free VRAM as nvidia-smi last read it; '—' when the GPU is not one nvidia-smi reported. */
   gpuFree: Shown;
+  /** Where "Free now" came from, for its tooltip ('' when there is no reading). */
+  gpuFreeNote: string;
   gpuSource: string;
   verdict: Verdict;
   verdictLabel: string;
@@ -48,6 +51,22 @@ export const DEPLOY_BYTES_PER_PARAM: Readonly<Record<DeployPrecision, number>> =
 
 const shown = (value: number | null, fmt: (v: number) => string): Shown => ({ value, text: value === null ? '—' : fmt(value) });
 
+/** The live reading that belongs to the planned GPU: the host's latest nvidia-smi reading when it
+ *  is the same device (name, size, CUDA index), else the result's own used/free (a result made with
+ *  a reading, as the CLI does). A --gpu-memory size, a preset or a what-if size has no reading. */
+export function liveReading(planned: GpuInfo | null, now: GpuInfo | null | undefined): GpuInfo | null {
+  if (!planned || planned.source !== 'nvidia-smi') return null;
+  if (now && now.source === 'nvidia-smi' && now.name === planned.name && now.totalBytes === planned.totalBytes && now.index === planned.index) return now;
+  return planned.usedBytes !== undefined || planned.freeBytes !== undefined ? planned : null;
+}
+
+/** Free bytes of a reading: nvidia-smi's own figure, else total minus used. */
+export function freeBytesOf(g: GpuInfo | null): number | null {
+  if (!g) return null;
+  if (g.freeBytes !== undefined) return g.freeBytes;
+  return g.usedBytes !== undefined ? Math.max(0, g.totalBytes - g.usedBytes) : null;
+}
+
 /** The estimate the header describes: the first one ("the" batch). */
 export function mainEstimate(r: AnalysisResult): Estimate | null {
   return r.estimates[0] ?? null;
@@ -59,6 +78,7 @@ export function buildHeader(state: PanelState): HeaderVM | null {
   const e = mainEstimate(r);
   const gpu = r.gpu;
   const dp = state.options.deployPrecision ?? 'fp32';
+  const live = liveReading(gpu, state.gpuNow);
   const verdict = state.busy && !e ? 'pending' : verdictOf(e, gpu?.totalBytes, r.margin);
   return {
     name: r.model.name,
@@ -71,7 +91,8 @@ export function buildHeader(state: PanelState): HeaderVM | null {
     layers: shown(r.model.layers, String),
     gpuName: gpu?.name ?? 'No GPU known',
     gpuTotal: shown(gpu?.totalBytes ?? null, formatBytes),
-    gpuFree: shown(gpu?.freeBytes ?? null, formatBytes),
+    gpuFree: shown(freeBytesOf(live), formatBytes),
+    gpuFreeNote: live ? `nvidia-smi reading${live.usedBytes !== undefined ? `: ${formatBytes(live.usedBytes)} in use` : ''}` : '',
     gpuSource: gpu?.source ?? '',
     verdict,
     verdictLabel: VERDICT_LABEL[verdict],

@@ -4,8 +4,9 @@
 
 import * as vscode from 'vscode';
 import type { AnalyzeOptions } from '../../core/options';
-import type { AnalysisResult } from '../../core/result';
+import type { AnalysisResult, GpuInfo } from '../../core/result';
 import { parsePersistedPanelState } from '../../protocol/webview';
+import type { GpuState } from '../gpu-state';
 import { PanelController } from './panelController';
 import { setWebviewHtml, webviewOptions } from './webviewSetup';
 
@@ -18,6 +19,9 @@ export interface AnalysisPanelDeps {
   /** Reveals the worker's output channel. */
   showLog(): void;
   log(line: string): void;
+  /** The live nvidia-smi reading: estimates plan against the GPU without its usage (planningGpu),
+   *  so the panels' "Free now" comes from here. */
+  gpu: Pick<GpuState, 'snapshot' | 'onDidChange'>;
 }
 
 function panelTitle(options: AnalyzeOptions, result?: AnalysisResult | null): string {
@@ -58,6 +62,7 @@ export class AnalysisPanel implements vscode.Disposable {
       },
       options,
       result,
+      deps.gpu.snapshot.live,
     );
     setWebviewHtml(panel.webview, deps.extensionUri, 'panel', panelTitle(options, result));
     panel.title = panelTitle(options, result);
@@ -75,6 +80,10 @@ export class AnalysisPanel implements vscode.Disposable {
 
   get model(): string {
     return this.controller.options.model;
+  }
+
+  setGpuNow(gpu: GpuInfo | null): void {
+    this.controller.setGpuNow(gpu);
   }
 
   update(options: AnalyzeOptions, result?: AnalysisResult): void {
@@ -96,6 +105,7 @@ export class AnalysisPanel implements vscode.Disposable {
 export class AnalysisPanels implements vscode.Disposable {
   private readonly panels = new Map<string, AnalysisPanel>();
   private readonly registration: vscode.Disposable;
+  private readonly gpuListener: { dispose(): void };
 
   constructor(private readonly deps: AnalysisPanelDeps) {
     this.registration = vscode.window.registerWebviewPanelSerializer(ANALYSIS_VIEW_TYPE, {
@@ -110,6 +120,9 @@ export class AnalysisPanels implements vscode.Disposable {
         panel.webview.options = webviewOptions(deps.extensionUri);
         this.adopt(panel, parsed.value.options, null);
       },
+    });
+    this.gpuListener = deps.gpu.onDidChange((s) => {
+      for (const p of this.panels.values()) p.setGpuNow(s.live);
     });
   }
 
@@ -139,6 +152,7 @@ export class AnalysisPanels implements vscode.Disposable {
 
   dispose(): void {
     this.registration.dispose();
+    this.gpuListener.dispose();
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
   }

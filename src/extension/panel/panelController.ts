@@ -3,7 +3,7 @@
 // analysisPanel.ts binds it to a real WebviewPanel; tests drive it with fakes.
 
 import type { AnalyzeOptions } from '../../core/options';
-import type { AnalysisResult } from '../../core/result';
+import type { AnalysisResult, GpuInfo } from '../../core/result';
 import { parseWebviewMessage, type HostToPanelMessage, type PanelState } from '../../protocol/webview';
 import { applyPatch } from './applyPatch';
 import { CancelSource, type CancellationToken } from './cancel';
@@ -26,6 +26,12 @@ export function readableError(e: unknown): string {
   return line.length > 500 ? `${line.slice(0, 497)}…` : line;
 }
 
+/** Same device and same numbers: nothing new to show. */
+function sameReading(a: GpuInfo | null, b: GpuInfo | null): boolean {
+  if (!a || !b) return a === b;
+  return a.name === b.name && a.totalBytes === b.totalBytes && a.source === b.source && a.index === b.index && a.usedBytes === b.usedBytes && a.freeBytes === b.freeBytes;
+}
+
 function isCancellation(e: unknown): boolean {
   return e instanceof Error && (e.name === 'Canceled' || e.name === 'CancellationError' || /cancel/i.test(e.message));
 }
@@ -43,8 +49,9 @@ export class PanelController {
     private readonly deps: PanelControllerDeps,
     options: AnalyzeOptions,
     result: AnalysisResult | null = null,
+    gpuNow: GpuInfo | null = null,
   ) {
-    this.state = { options, result, resultSeq: 0, busy: false, error: null };
+    this.state = { options, result, resultSeq: 0, busy: false, error: null, gpuNow };
   }
 
   get options(): AnalyzeOptions {
@@ -72,6 +79,15 @@ export class PanelController {
       return Promise.resolve();
     }
     return this.reestimate(options);
+  }
+
+  /** A new nvidia-smi reading. Only the reading is posted (the webview merges it into its state);
+   *  the stored state carries it for the next full send. An unchanged reading posts nothing. */
+  setGpuNow(gpu: GpuInfo | null): void {
+    if (sameReading(this.state.gpuNow ?? null, gpu)) return;
+    this.state = { ...this.state, gpuNow: gpu };
+    if (this.disposed) return;
+    void Promise.resolve(this.deps.post({ type: 'gpuNow', gpu })).then(undefined, (e) => this.deps.log(`panel: post failed: ${readableError(e)}`));
   }
 
   /** Validate and act on a message from the webview. Invalid ones are logged and ignored. */
