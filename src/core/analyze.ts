@@ -51,12 +51,19 @@ function throwIfAborted(signal?: AbortSignal): void {
 export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {}): Promise<AnalysisResult> {
   const { options, notes: optionNotes } = validateOptions(requested);
   const source = ctx.source ?? (await openModel(options.model));
-  const imgsz = options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${source.format === 'onnx' ? basename(source.source) : source.name}: the model's input size`));
+  const label = source.format === 'onnx' ? basename(source.source) : source.name;
+  // a static export's height and width are fixed (the source builds at them whatever is asked):
+  // report that size, so the estimate, the layer shapes and the memory all describe the same run
+  const fixed = source.fixedImgsz === null ? null : checkImgsz(source.fixedImgsz, `${label}: the model's static input size`);
+  const imgsz = fixed ?? options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${label}: the model's input size`));
   const batches = options.batch && options.batch.length ? options.batch : [16];
   const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
   const margin = options.margin ?? DEFAULT_MARGIN;
   const gpu = options.gpu ?? null;
   const assumptions: string[] = [...optionNotes];
+  if (fixed !== null && options.imgsz !== undefined && options.imgsz !== fixed) {
+    assumptions.push(`${label}: the export's input size is static: analysed at imgsz ${fixed}, not the requested ${options.imgsz} (export with dynamic=True to analyse other sizes)`);
+  }
   const firstPerGpu = Math.max(1, Math.floor(batches[0] / gpus));
   const dataset = await datasetFacts(options, imgsz, firstPerGpu, ctx.signal);
   // boxes per image: given > from the dataset (grows with the batch: the worst batch's max) > default

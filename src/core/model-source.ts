@@ -13,6 +13,7 @@ import { readOnnxFile } from './onnx';
 import type { OnnxModel } from './onnx/types';
 import { convertOnnx } from './onnx-train/convert';
 import { inferShapes } from './shape';
+import { OPTION_LIMITS } from './validate';
 import { buildGraph, parseArchYaml, resolveArch, resolveBuiltin } from './yolo';
 import type { ArchSpec, ResolvedModel } from './yolo/types';
 
@@ -25,6 +26,9 @@ export interface ModelSource {
   format: 'onnx' | 'yaml' | 'builtin';
   /** The image size the file was made for (ONNX metadata or static input), when it says. */
   defaultImgsz: number | null;
+  /** The only image size the model can be analysed at (an ONNX export with a static height and
+   *  width), else null. */
+  fixedImgsz: number | null;
   build(batch: number, imgsz: number, pruneRatio: number): TrainGraph;
   /** Parameter count to report: the file's initializers for ONNX, the model's parameters otherwise. */
   paramCount(graph: TrainGraph): number;
@@ -69,6 +73,7 @@ function yamlSource(spec: ArchSpec, source: string, format: 'yaml' | 'builtin'):
     source,
     format,
     defaultImgsz: null,
+    fixedImgsz: null,
     build: (batch, imgsz, pruneRatio) => buildGraph(resolve(pruneRatio), { batch, imgsz, pruneRatio }),
     paramCount: (g) => g.ops.reduce((a, o) => a + o.params, 0),
     gflops: (g) => roundGflops(g.ops.reduce((a, o) => a + (o.module.group === 'loss' || o.inferenceOnly ? 0 : o.flops), 0) / g.batch),
@@ -80,15 +85,27 @@ function openOnnx(path: string): ModelSource {
   const model = readOnnxFile(path);
   const input = model.graph.inputs[0];
   const staticH = typeof input?.shape?.[2] === 'number' ? (input.shape[2] as number) : null;
+  const staticW = typeof input?.shape?.[3] === 'number' ? (input.shape[3] as number) : null;
+  // A static height and width are kept whatever size is asked: the export bakes them into Reshape
+  // targets (attention's H*W, the DFL's anchor count) and anchor grids, so the file describes the
+  // network at that size only. A static batch is rebound instead (shape inference's
+  // rebindStaticBatch): batch-1 exports are the norm, and batch sits on axis 0 of every target.
+  // Dims no image size could have (0, 2^63: a damaged file) are not taken as fixed: the requested
+  // or metadata size is used then, as before.
+  const [lo, hi] = OPTION_LIMITS.imgsz;
+  const usable = (d: number | null): d is number => d !== null && Number.isInteger(d) && d >= lo && d <= hi;
+  const fixed: [number, number] | null = usable(staticH) && usable(staticW) ? [staticH, staticW] : null;
+  const sizeOf = (imgsz: number): [number, number] => fixed ?? [imgsz, imgsz];
   const metaImgsz = model.ultralytics?.imgsz?.[0] ?? null;
   const initializerElements = model.graph.initializers.reduce((a, t) => a + t.elements, 0);
   // shape inference is cheap but runs for every batch the estimator tries: keep the recent ones
   const inferred = new Map<string, ShapeResult>();
   const shapesAt = (batch: number, imgsz: number): ShapeResult => {
-    const key = `${batch}x${imgsz}`;
+    const [height, width] = sizeOf(imgsz);
+    const key = `${batch}x${height}x${width}`;
     let r = inferred.get(key);
     if (!r) {
-      r = inferShapes(model, { batch, height: imgsz, width: imgsz });
+      r = inferShapes(model, { batch, height, width, rebindStaticBatch: true });
       if (inferred.size > 32) inferred.delete(inferred.keys().next().value!);
       inferred.set(key, r);
     }
@@ -99,12 +116,13 @@ function openOnnx(path: string): ModelSource {
     source: path,
     format: 'onnx',
     defaultImgsz: metaImgsz ?? staticH,
+    fixedImgsz: fixed === null ? null : Math.max(...fixed),
     onnx: model,
     build: (batch, imgsz, pruneRatio) => {
       const inferred = shapesAt(batch, imgsz);
       return convertOnnx(model, {
         batch,
-        imgsz: [imgsz, imgsz],
+        imgsz: sizeOf(imgsz),
         pruneRatio,
         facts: {
           shape: (n) => inferred.tensors[n]?.shape ?? null,
@@ -113,7 +131,7 @@ function openOnnx(path: string): ModelSource {
       });
     },
     paramCount: () => initializerElements,
-    // a static export keeps its own batch whatever is asked: divide by the batch the shapes have
+    // divide by the batch the shapes have (the rebound one; the file's own without a batch dim)
     gflops: (g) => {
       const r = shapesAt(g.batch, g.imgsz[0]);
       return roundGflops(r.flopsTotal / Math.max(1, r.inputs[0]?.shape?.[0] ?? g.batch));

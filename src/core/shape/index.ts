@@ -5,7 +5,9 @@
 //     Symbolic dims are bound, never refused: the first input's axes 0/2/3 are batch/height/width
 //     whatever their dim_param names; other dim_params come from `dims` by name. Unbound ones fall
 //     back to the Ultralytics metadata (batch, imgsz), else that input is unknown (with a warning).
-//     Static dims are kept; a binding that contradicts one gives a warning (the export is fixed).
+//     Static dims are kept; a binding that contradicts one gives a warning (the export is fixed),
+//     except a static batch with `rebindStaticBatch: true`: it takes `batch`, and the Reshape /
+//     Expand / Resize targets that baked the file's batch are rebound (bindings.staticBatch says).
 //   ShapeResult (plain JSON):
 //     nodes[]: { index (file position), name, opType, domain, inputs, outputs[{name, shape, dtype}],
 //                params, flops, module: {index, path} | null, unsupported?, note? } in topological order

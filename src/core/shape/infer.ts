@@ -2,7 +2,7 @@
 // registry rule, tracks small constant values so shape subgraphs fold, and attributes every
 // initializer once. It never throws for a graph the reader accepted: an unknown op or a failing
 // rule marks that node (and what depends on it) unknown and the pass goes on.
-import type { OnnxModel, OnnxValueInfo } from '../onnx/types';
+import type { OnnxModel, OnnxNode, OnnxValueInfo } from '../onnx/types';
 import { MAX_RANK } from '../onnx/limits';
 import { numel, ShapeError, type Val } from './helpers';
 import { ultralyticsModule } from './modules';
@@ -23,14 +23,15 @@ export function inferShapes(model: OnnxModel, bindings: ShapeBindings = {}): Sha
   // Bind the graph inputs (those that are not initializers: IR < 4 lists initializers as inputs too).
   const realInputs = g.inputs.filter((v) => !initNames.has(v.name));
   const meta = model.ultralytics;
-  const bound = {
+  const bound: ShapeResult['bindings'] = {
     batch: bindings.batch ?? null,
     height: bindings.height ?? null,
     width: bindings.width ?? null,
-    dims: { ...(bindings.dims ?? {}) } as Record<string, number>,
+    dims: { ...(bindings.dims ?? {}) },
   };
   const defaults = { batch: meta?.batch ?? 1, height: meta?.imgsz?.[0] ?? null, width: meta?.imgsz?.[1] ?? null };
   realInputs.forEach((v, k) => vals.set(v.name, bindInput(v, k === 0, bindings, defaults, bound, warnings)));
+  const rebatch = bound.staticBatch === undefined ? null : new Rebatch(realInputs[0].name, bound.staticBatch, bound.batch!);
 
   const nodes: NodeShapes[] = [];
   const unsupported = new Set<string>();
@@ -39,6 +40,7 @@ export function inferShapes(model: OnnxModel, bindings: ShapeBindings = {}): Sha
     const node = g.nodes[i];
     const entry: NodeShapes = { index: i, name: node.name, opType: node.opType, domain: node.domain, inputs: node.inputs.slice(), outputs: [], params: 0, flops: 0, module: ultralyticsModule(node.name) };
     const inputs = node.inputs.map((n) => (n ? vals.get(n) : undefined));
+    rebatch?.visit(node, inputs);
     let outs: Val[] | null = null;
     const rule = ruleFor(node.domain, node.opType);
     const missing = node.inputs.findIndex((n, k) => n !== '' && (!inputs[k] || inputs[k]!.shape === null));
@@ -112,6 +114,12 @@ function bindInput(
     const d = v.shape[axis];
     const role = first && v.shape.length === 4 ? roles[axis] : first && axis === 0 ? 'batch' : null;
     if (typeof d === 'number') {
+      if (role === 'batch' && b.rebindStaticBatch && b.batch !== undefined && b.batch !== d) {
+        bound.batch = b.batch;
+        bound.staticBatch = d;
+        shape.push(b.batch);
+        continue;
+      }
       if (role && b[role] !== undefined && b[role] !== d) warnings.push(`input '${v.name}' has a static ${role} of ${d}; the requested ${role} ${b[role]} cannot apply to this export`);
       if (role) bound[role] = d;
       shape.push(d);
@@ -128,6 +136,40 @@ function bindInput(
     shape.push(value);
   }
   return { shape, dtype: v.dtype };
+}
+
+/** Ops whose input at this index is a whole target shape, batch first when the data is an image
+ *  batch (Resize: the `sizes` input of opset 11+, when no `axes` attribute narrows it). */
+const TARGET_INPUT: Record<string, number> = { Reshape: 1, Expand: 1, Resize: 3 };
+
+/** Rebinding a static batch: a static export bakes its batch into the targets of Reshape (the
+ *  head's [1, 144, -1], the DFL's [1, 4, 16, 8400]) and kin. Axis 0 of such a target is rebound
+ *  when it equals the file's batch and the data is computed from the image input (a constant, an
+ *  anchor grid say, keeps its own leading 1) with the analysed batch on axis 0. */
+class Rebatch {
+  /** Tensors computed from the image input by data ops (Shape/Size read dims, not data). */
+  private readonly fromImage: Set<string>;
+
+  constructor(
+    image: string,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    this.fromImage = new Set([image]);
+  }
+
+  /** Called before a node's rule: rewrites its target input in place (inputs is the rule's copy). */
+  visit(node: OnnxNode, inputs: (Val | undefined)[]): void {
+    if (node.opType === 'Shape' || node.opType === 'Size' || !node.inputs.some((n) => this.fromImage.has(n))) return;
+    for (const o of node.outputs) if (o) this.fromImage.add(o);
+    const k = node.domain === '' || node.domain === 'ai.onnx' ? TARGET_INPUT[node.opType] : undefined;
+    if (k === undefined || (node.opType === 'Resize' && node.attributes.axes)) return;
+    const data = inputs[0];
+    const target = inputs[k];
+    if (!this.fromImage.has(node.inputs[0]) || data?.shape?.[0] !== this.to || !target?.value || target.value[0] !== this.from) return;
+    if (target.value.length !== data.shape.length && node.opType !== 'Reshape') return;
+    inputs[k] = { ...target, value: [this.to, ...target.value.slice(1)] };
+  }
 }
 
 function checkShapes(outs: Val[]): void {

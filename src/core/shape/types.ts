@@ -8,6 +8,11 @@ export interface ShapeBindings {
   height?: number;
   width?: number;
   dims?: Record<string, number>;
+  /** Let `batch` replace a static batch on the first input. The estimator reads an export as the
+   *  architecture it describes and analyses it at any batch; training never runs the file itself.
+   *  Reshape/Expand/Resize targets that bake the file's batch into axis 0 of a tensor computed from
+   *  the image are rebound with it, as a dynamic-batch export of the same model would compute them. */
+  rebindStaticBatch?: boolean;
 }
 
 export interface TensorShape {
@@ -55,7 +60,14 @@ export interface ShapeResult {
   paramsTotal: number;
   flopsTotal: number;
   /** The values the symbolic dims were bound to. */
-  bindings: { batch: number | null; height: number | null; width: number | null; dims: Record<string, number> };
+  bindings: {
+    batch: number | null;
+    height: number | null;
+    width: number | null;
+    dims: Record<string, number>;
+    /** The file's static batch, present only when `rebindStaticBatch` replaced it with `batch`. */
+    staticBatch?: number;
+  };
   /** Op types without a shape rule, each once. */
   unsupported: string[];
   warnings: string[];
