@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { datasetYamlPath } from '../core/dataset/paths';
 import type { AnalyzeOptions } from '../core/options';
 import type { AnalysisResult } from '../core/result';
 import type { ScriptScan, TrainingRun } from '../core/scripts/types';
@@ -21,6 +22,18 @@ import type { CancellationLike, WorkerClient } from './worker-client';
 export const SCRIPT_LANGUAGES = ['python', 'yaml', 'shellscript'] as const;
 /** Quiet time after the last edit before re-estimating. */
 export const EDIT_DEBOUNCE_MS = 400;
+/** How long an estimate waits for the first nvidia-smi reading (quick once the driver is up; the
+ *  first call after boot may have to initialise it). Past it the estimate is made without the GPU
+ *  and redone when the reading lands: one estimate instead of two on the normal path, and no hang
+ *  behind a stuck nvidia-smi (the worker gives up on it after its own timeout). */
+export const GPU_WAIT_MS = 2000;
+/** Delay before re-running tracked documents after the GPU or the settings changed. */
+const REANALYZE_DELAY_MS = 50;
+
+export interface DocumentAnalyzerOptions {
+  /** Overrides GPU_WAIT_MS (tests). */
+  gpuWaitMs?: number;
+}
 
 export interface RunState {
   run: TrainingRun;
@@ -61,7 +74,16 @@ export class DocumentAnalyzer implements vscode.Disposable {
   private readonly scans = new Map<string, { version: number; generation: number; promise: Promise<DocState> }>();
   private readonly debouncer = new KeyedDebouncer(EDIT_DEBOUNCE_MS);
   private readonly emitter = new vscode.EventEmitter<DocState>();
-  /** Bumped when settings or the GPU change: states of older generations are rebuilt. */
+  /** How to run each scheduled key again (its document, or its model file), including keys whose
+   *  first analysis is still pending or in flight and so has no state yet. */
+  private readonly reruns = new Map<string, (delayMs: number) => void>();
+  /** Documents whose next scan() must rebuild the options even for the same text (a dataset YAML
+   *  they name appeared or changed on disk: whether it exists is part of the options). */
+  private readonly rebuild = new Set<string>();
+  private readonly gpuSub: { dispose(): void };
+  private readonly gpuWaitMs: number;
+  /** Bumped when settings or the GPU change: states of older generations are rebuilt, and an
+   *  analysis that started in an older generation does not publish its result. */
   private generation = 0;
   readonly onDidUpdate = this.emitter.event;
 
@@ -71,7 +93,15 @@ export class DocumentAnalyzer implements vscode.Disposable {
     private readonly gpu: GpuState,
     private readonly settings: () => Settings,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    opts: DocumentAnalyzerOptions = {},
+  ) {
+    this.gpuWaitMs = opts.gpuWaitMs ?? GPU_WAIT_MS;
+    // Every estimate is planned against a GPU (it is in the options, so in every cache key): when
+    // that GPU changes, whatever was estimated or is being estimated against the old one is redone.
+    this.gpuSub = gpu.onDidChange((_s, planningChanged) => {
+      if (planningChanged) this.reanalyzeAll();
+    });
+  }
 
   static handles(doc: vscode.TextDocument): boolean {
     return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-notebook-cell') && (SCRIPT_LANGUAGES as readonly string[]).includes(doc.languageId);
@@ -87,17 +117,23 @@ export class DocumentAnalyzer implements vscode.Disposable {
 
   /** Re-analyze after the quiet period (edits, file events). */
   schedule(doc: vscode.TextDocument, delayMs = EDIT_DEBOUNCE_MS): void {
-    this.debouncer.schedule(doc.uri.toString(), (token) => this.analyze(doc, token), delayMs);
+    const key = doc.uri.toString();
+    this.reruns.set(key, (ms) => this.schedule(doc, ms));
+    this.debouncer.schedule(key, (token) => this.analyze(doc, token), delayMs);
   }
 
   /** Estimate a model file (.onnx / model YAML) that is not open as text. */
   scheduleModelFile(uri: vscode.Uri, delayMs = EDIT_DEBOUNCE_MS): void {
-    this.debouncer.schedule(uri.toString(), (token) => this.analyzeModelFile(uri, -1, token), delayMs);
+    const key = uri.toString();
+    this.reruns.set(key, (ms) => this.scheduleModelFile(uri, ms));
+    this.debouncer.schedule(key, (token) => this.analyzeModelFile(uri, -1, token), delayMs);
   }
 
   forget(uri: vscode.Uri): void {
     const key = uri.toString();
     this.debouncer.cancel(key);
+    this.reruns.delete(key);
+    this.rebuild.delete(key);
     this.states.delete(key);
     this.scans.delete(key);
   }
@@ -106,10 +142,12 @@ export class DocumentAnalyzer implements vscode.Disposable {
    *  call this: it does not wait for estimates. */
   scan(doc: vscode.TextDocument, token?: CancellationLike): Promise<DocState> {
     const key = doc.uri.toString();
-    const have = this.states.get(key);
-    if (have && have.version === doc.version && have.generation === this.generation && (have.scan || have.kind === 'model')) return Promise.resolve(have);
-    const pending = this.scans.get(key);
-    if (pending && pending.version === doc.version && pending.generation === this.generation) return pending.promise;
+    if (!this.rebuild.delete(key)) {
+      const have = this.states.get(key);
+      if (have && have.version === doc.version && have.generation === this.generation && (have.scan || have.kind === 'model')) return Promise.resolve(have);
+      const pending = this.scans.get(key);
+      if (pending && pending.version === doc.version && pending.generation === this.generation) return pending.promise;
+    }
     const promise = this.buildState(doc, token);
     this.scans.set(key, { version: doc.version, generation: this.generation, promise });
     promise.finally(() => {
@@ -133,6 +171,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
       return state;
     }
     if (token?.isCancellationRequested) return undefined;
+    const generation = state.generation;
     await Promise.all(
       state.runs.map(async (r) => {
         if (!r.options) return;
@@ -146,13 +185,17 @@ export class DocumentAnalyzer implements vscode.Disposable {
       }),
     );
     if (token?.isCancellationRequested) return undefined;
+    if (this.superseded(state.uri, generation)) return undefined;
     this.publish(state);
     return state;
   }
 
   private async analyzeModelFile(uri: vscode.Uri, version: number, token?: CancellationLike): Promise<DocState | undefined> {
+    await this.gpu.whenKnown(this.gpuWaitMs);
+    if (token?.isCancellationRequested) return undefined;
+    const generation = this.generation;
     const options = optionsForModel(uri.fsPath, this.settings(), this.gpu.snapshot.planning);
-    const state: DocState = { uri: uri.toString(), version, kind: 'model', runs: [], model: { options } };
+    const state: DocState = { uri: uri.toString(), version, generation, kind: 'model', runs: [], model: { options } };
     try {
       state.model!.result = await this.estimates.estimate(options, token);
     } catch (e) {
@@ -160,37 +203,83 @@ export class DocumentAnalyzer implements vscode.Disposable {
       state.model!.error = e instanceof WorkerError ? e : new WorkerError('internal', String(e));
     }
     if (token?.isCancellationRequested) return undefined;
+    if (this.superseded(state.uri, generation)) return undefined;
     this.publish(state);
     return state;
   }
 
-  /** Everything known changed (GPU, settings): re-analyze every tracked document. */
+  /** True when the GPU or the settings changed while an analysis of `uri` begun in `generation`
+   *  was running: its result is for the old ones. reanalyzeAll() normally cancels such a run; one
+   *  that was not scheduled here (a direct analyze() call) is re-run instead of published. */
+  private superseded(uri: string, generation: number | undefined): boolean {
+    if (generation === this.generation) return false;
+    this.reanalyze(uri, 0);
+    return true;
+  }
+
+  /** Everything known changed (GPU, settings): re-analyze every tracked document and model file,
+   *  including those whose first analysis has not published yet (started before the change, it
+   *  would otherwise land with the old GPU and stay). */
   reanalyzeAll(): void {
     this.generation++;
-    for (const doc of vscode.workspace.textDocuments) {
-      if (this.states.has(doc.uri.toString())) this.schedule(doc, 50);
-    }
+    for (const key of new Set([...this.reruns.keys(), ...this.states.keys()])) this.reanalyze(key, REANALYZE_DELAY_MS);
+  }
+
+  /** The dataset YAMLs the scripts' runs read (absolute path, as the worker resolves it → the
+   *  run's `data=` and folder), for the dataset file watchers. */
+  datasetsInUse(): Map<string, { data: string; cwd?: string }> {
+    const out = new Map<string, { data: string; cwd?: string }>();
     for (const s of this.states.values()) {
-      if (s.kind === 'model' && s.version === -1) this.scheduleModelFile(vscode.Uri.parse(s.uri), 50);
+      for (const r of s.runs) {
+        const o = r.options;
+        if (o?.data) out.set(datasetYamlPath(o.data, o.cwd), { data: o.data, ...(o.cwd ? { cwd: o.cwd } : {}) });
+      }
     }
+    return out;
+  }
+
+  /** A dataset YAML (or files under it) changed on disk: re-analyze the documents whose runs read
+   *  it, rebuilding their options (the YAML may have appeared). Returns how many. */
+  reanalyzeDataset(yamlPath: string): number {
+    let n = 0;
+    for (const s of this.states.values()) {
+      if (!s.runs.some((r) => r.options?.data && datasetYamlPath(r.options.data, r.options.cwd) === yamlPath)) continue;
+      this.rebuild.add(s.uri);
+      this.reanalyze(s.uri, 0);
+      n++;
+    }
+    return n;
+  }
+
+  private reanalyze(key: string, delayMs: number): void {
+    const rerun = this.reruns.get(key);
+    if (rerun) return rerun(delayMs);
+    // Analysed through scan() only (a hover, a command) and never scheduled.
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (doc) this.schedule(doc, delayMs);
+    else if (this.states.get(key)?.version === -1) this.scheduleModelFile(vscode.Uri.parse(key), delayMs);
   }
 
   private async buildState(doc: vscode.TextDocument, token?: CancellationLike): Promise<DocState> {
     const uri = doc.uri.toString();
     const version = doc.version;
-    const generation = this.generation;
     const text = doc.getText();
     if (doc.languageId === 'yaml' && isModelYaml(text)) {
+      await this.gpu.whenKnown(this.gpuWaitMs);
+      const generation = this.generation;
       const options = optionsForModel(doc.uri.fsPath, this.settings(), this.gpu.snapshot.planning);
       const st: DocState = { uri, version, generation, kind: 'model', runs: [], model: { options, result: this.estimates.peek(options) } };
       this.states.set(uri, st);
       return st;
     }
-    const scan = await this.client.extractScript({ text, fileName: doc.fileName, languageId: doc.languageId }, { token });
-    const settings = this.settings();
-    const gpu = this.gpu.snapshot.planning;
+    // The scan and the first GPU reading in parallel: the options need both.
+    const [scan] = await Promise.all([this.client.extractScript({ text, fileName: doc.fileName, languageId: doc.languageId }, { token }), this.gpu.whenKnown(this.gpuWaitMs)]);
     const dir = scriptDir(doc.uri);
     const [files, datasets] = await Promise.all([this.findModelFiles(doc, scan), existingDatasets(scan, dir)]);
+    // Read after the last await, together: the generation says which GPU and settings these are.
+    const generation = this.generation;
+    const settings = this.settings();
+    const gpu = this.gpu.snapshot.planning;
     const runs: RunState[] = scan.runs.map((run, index) => {
       const r = optionsForRun(run, settings, gpu, (spec) => files.get(spec), { dir, fileExists: (p) => datasets.has(p) });
       if (!r.ok) return { run, index, assumed: [], batchFromScript: false, reason: r.reason };
@@ -231,6 +320,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.gpuSub.dispose();
     this.debouncer.dispose();
     this.emitter.dispose();
   }

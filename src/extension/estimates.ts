@@ -18,10 +18,19 @@ export interface EstimateEvent {
 /** Results kept on the host: a workspace's open scripts × a few settings each. */
 export const HOST_CACHE_ENTRIES = 64;
 
+interface InFlight {
+  options: AnalyzeOptions;
+  promise: Promise<AnalysisResult>;
+  waiters: number;
+  cancel: () => void;
+  /** Its inputs changed on disk after it was sent (see invalidate): answer its waiters, cache nothing. */
+  stale: boolean;
+}
+
 export class EstimateService {
-  private readonly results = new Map<string, AnalysisResult>();
-  private readonly errors = new Map<string, WorkerError>();
-  private readonly inflight = new Map<string, { promise: Promise<AnalysisResult>; waiters: number; cancel: () => void }>();
+  private readonly results = new Map<string, { options: AnalyzeOptions; result: AnalysisResult }>();
+  private readonly errors = new Map<string, { options: AnalyzeOptions; error: WorkerError }>();
+  private readonly inflight = new Map<string, InFlight>();
   private readonly listeners = new Set<(e: EstimateEvent) => void>();
 
   constructor(private readonly client: Pick<WorkerClient, 'analyze'>) {}
@@ -32,12 +41,12 @@ export class EstimateService {
 
   /** The cached result for these options, if any (synchronous: for hovers and the status bar). */
   peek(options: AnalyzeOptions): AnalysisResult | undefined {
-    return this.results.get(EstimateService.key(options));
+    return this.results.get(EstimateService.key(options))?.result;
   }
 
   /** The last error for these options, if the last attempt failed. */
   lastError(options: AnalyzeOptions): WorkerError | undefined {
-    return this.errors.get(EstimateService.key(options));
+    return this.errors.get(EstimateService.key(options))?.error;
   }
 
   isRunning(options: AnalyzeOptions): boolean {
@@ -53,13 +62,14 @@ export class EstimateService {
    *  when every caller waiting on it has cancelled. `force` re-runs a file quarantined by a crash. */
   estimate(options: AnalyzeOptions, token?: CancellationLike, force = false): Promise<AnalysisResult> {
     const key = EstimateService.key(options);
-    const hit = this.results.get(key);
+    const hit = this.results.get(key)?.result;
     if (hit && !force) {
-      this.touch(key, hit);
+      this.touch(key, options, hit);
       return Promise.resolve(hit);
     }
     let entry = this.inflight.get(key);
     if (!entry) {
+      const created = { options, waiters: 0, stale: false } as InFlight;
       let cancelled = false;
       const listeners: (() => void)[] = [];
       const shared: CancellationLike = {
@@ -71,32 +81,31 @@ export class EstimateService {
           return { dispose: () => listeners.splice(listeners.indexOf(l) >>> 0, 1) };
         },
       };
-      const promise = this.client.analyze(options, { token: shared, force }).then(
+      created.promise = this.client.analyze(options, { token: shared, force }).then(
         (reply) => {
+          if (created.stale) return reply.result;
           this.inflight.delete(key);
           this.errors.delete(key);
-          this.touch(key, reply.result);
+          this.touch(key, options, reply.result);
           this.emit({ options, result: reply.result });
           return reply.result;
         },
         (e: unknown) => {
-          this.inflight.delete(key);
           const err = e instanceof WorkerError ? e : new WorkerError('internal', String(e));
+          if (created.stale) throw err;
+          this.inflight.delete(key);
           if (err.kind !== 'cancelled') {
-            this.errors.set(key, err);
+            this.errors.set(key, { options, error: err });
             this.emit({ options, error: err });
           }
           throw err;
         },
       );
-      entry = {
-        promise,
-        waiters: 0,
-        cancel: () => {
-          cancelled = true;
-          for (const l of listeners.splice(0)) l();
-        },
+      created.cancel = () => {
+        cancelled = true;
+        for (const l of listeners.splice(0)) l();
       };
+      entry = created;
       this.inflight.set(key, entry);
     }
     const e = entry;
@@ -133,9 +142,31 @@ export class EstimateService {
     this.errors.clear();
   }
 
-  private touch(key: string, result: AnalysisResult): void {
+  /** Inputs that are not in the options changed on disk (a dataset's YAML or label files): drop
+   *  the cached results and errors whose options match, and detach the matching requests in
+   *  flight — their waiters still get the answer (read before the change), but it is not cached
+   *  and a later caller starts a fresh request. Returns how many results were dropped. */
+  invalidate(match: (options: AnalyzeOptions) => boolean): number {
+    let n = 0;
+    for (const [key, e] of this.results) {
+      if (match(e.options)) {
+        this.results.delete(key);
+        n++;
+      }
+    }
+    for (const [key, e] of this.errors) if (match(e.options)) this.errors.delete(key);
+    for (const [key, e] of this.inflight) {
+      if (match(e.options)) {
+        e.stale = true;
+        this.inflight.delete(key);
+      }
+    }
+    return n;
+  }
+
+  private touch(key: string, options: AnalyzeOptions, result: AnalysisResult): void {
     this.results.delete(key);
-    this.results.set(key, result);
+    this.results.set(key, { options, result });
     while (this.results.size > HOST_CACHE_ENTRIES) this.results.delete(this.results.keys().next().value as string);
   }
 

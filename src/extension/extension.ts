@@ -15,6 +15,7 @@ import { entryFor } from './sidebar-entries';
 import { SidebarProvider } from './sidebar/sidebarProvider';
 import { MemoryStatusBar } from './status-bar';
 import { ModelWatchers } from './watchers';
+import { watchDatasets } from './dataset-watchers';
 import { WorkerClient } from './worker-client';
 import { COMMANDS } from './commands';
 
@@ -72,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): void {
     log: (line) => log.info(line),
   });
   const watchers = new ModelWatchers(analyzer);
+  // Datasets the scripts train on: their YAML and label edits re-estimate the runs that read them.
+  const datasetWatchers = watchDatasets(analyzer, estimates, client, (line) => log.info(line));
 
   const rel = (uri: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri));
   const pushSidebar = () => {
@@ -96,15 +99,15 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     sidebar,
     watchers,
+    datasetWatchers,
     ...registerCommands({ panels, analyzer, estimates, client, gpu, settings: getSettings, log, forceNext }),
     analyzer.onDidUpdate(pushSidebar),
     watchers.onDidChangeWorkspaceModels(pushSidebar),
     vscode.window.onDidChangeActiveTextEditor(pushSidebar),
     gpu.onDidChange((_s, planningChanged) => {
-      if (!planningChanged) return;
-      // New GPU: every verdict is stale. Clear the markers now; re-estimates bring them back.
-      diagnostics.clearAll();
-      analyzer.reanalyzeAll();
+      // New GPU: every verdict is stale. Clear the markers now; the analyzer re-estimates
+      // everything it tracks (it listens to the GPU itself) and the new results bring them back.
+      if (planningChanged) diagnostics.clearAll();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;

@@ -26,11 +26,19 @@ export interface GpuStateDeps {
 }
 
 export class GpuState {
-  private snap: GpuSnapshot = { planning: null, live: null, detected: [], message: 'Reading GPUs…' };
+  private snap: GpuSnapshot;
   private readonly listeners = new Set<(s: GpuSnapshot, planningChanged: boolean) => void>();
   private reading: Promise<void> | undefined;
+  /** Settles when the first nvidia-smi reading has been applied (whatever its outcome). */
+  private readonly firstReading: Promise<void>;
+  private firstReadingDone!: () => void;
 
-  constructor(private readonly deps: GpuStateDeps) {}
+  constructor(private readonly deps: GpuStateDeps) {
+    // A GPU named in the settings is known before nvidia-smi answers: estimates made in the
+    // meantime must not be planned against "no GPU" only to be redone a moment later.
+    this.snap = { planning: settingsGpu(deps.settings()), live: null, detected: [], message: 'Reading GPUs…' };
+    this.firstReading = new Promise((r) => (this.firstReadingDone = r));
+  }
 
   get snapshot(): GpuSnapshot {
     return this.snap;
@@ -45,6 +53,16 @@ export class GpuState {
   refresh(): Promise<void> {
     this.reading ??= this.read().finally(() => (this.reading = undefined));
     return this.reading;
+  }
+
+  /** Resolves once the planning GPU is known: at once when the settings name it, else when the
+   *  first nvidia-smi reading lands, or after `maxWaitMs` — a slow nvidia-smi must not hold every
+   *  estimate back; a reading that lands later changes the planning GPU and `onDidChange` says so. */
+  whenKnown(maxWaitMs: number): Promise<void> {
+    if (this.deps.settings().gpu.memoryBytes !== null) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, maxWaitMs)));
+    return Promise.race([this.firstReading, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** Settings changed: recompute from the last reading without running nvidia-smi. */
@@ -71,24 +89,25 @@ export class GpuState {
     }
     if (message && message !== this.snap.message) this.deps.log(`GPU detection: ${message}`);
     this.apply(detected, live, message);
+    this.firstReadingDone();
   }
 
   private apply(detected: GpuInfo[], live: GpuInfo | null, message: string | null): void {
-    const s = this.deps.settings();
-    let planning: GpuInfo | null;
-    if (s.gpu.memoryBytes !== null) {
-      planning = s.gpu.presetName
-        ? { name: s.gpu.presetName, totalBytes: s.gpu.memoryBytes, source: 'preset' }
-        : { name: `${s.gpu.memoryText} GPU`, totalBytes: s.gpu.memoryBytes, source: 'setting' };
-    } else {
-      planning = planningGpu(live);
-    }
+    const planning = settingsGpu(this.deps.settings()) ?? planningGpu(live);
     const before = this.snap.planning;
     this.snap = { planning, live, detected, message };
     const changed = !sameGpu(before, planning);
     if (changed) this.deps.log(`planning GPU: ${planning ? `${planning.name} (${planning.totalBytes} bytes, ${planning.source})` : `none (${message ?? 'not detected'})`}`);
     for (const l of this.listeners) l(this.snap, changed);
   }
+}
+
+/** The GPU the memory setting names (a preset or a size), or null when it is left to nvidia-smi. */
+function settingsGpu(s: Settings): GpuInfo | null {
+  if (s.gpu.memoryBytes === null) return null;
+  return s.gpu.presetName
+    ? { name: s.gpu.presetName, totalBytes: s.gpu.memoryBytes, source: 'preset' }
+    : { name: `${s.gpu.memoryText} GPU`, totalBytes: s.gpu.memoryBytes, source: 'setting' };
 }
 
 function toInfo(g: { index: number; name: string; totalBytes: number; usedBytes: number | null; freeBytes: number | null; driverVersion: string }, cudaIndex: number): GpuInfo {

@@ -24,8 +24,12 @@ import {
   WorkerError,
   isWorkerErrorData,
   type AnalyzeReply,
+  type DatasetFilesParams,
+  type DatasetFilesReply,
   type ExtractScriptParams,
   type ExtractScriptReply,
+  type InvalidateDatasetParams,
+  type InvalidateDatasetReply,
   type PingReply,
   type QueryGpusParams,
   type QueryGpusReply,
@@ -84,6 +88,9 @@ export const DEFAULT_TIMEOUTS: Readonly<Record<WorkerMethod, number>> = {
   // nvidia-smi has its own timeout inside the worker; this is the backstop.
   'yoloMemory/queryGpus': 15_000,
   'yoloMemory/ping': 5_000,
+  // Reads the dataset YAML and, for `.txt` lists, lists them for at most 2 s.
+  'yoloMemory/datasetFiles': 15_000,
+  'yoloMemory/invalidateDataset': 5_000,
   'yoloMemory/testHook': 60_000,
 };
 
@@ -141,6 +148,18 @@ export class WorkerClient {
 
   queryGpus(params: QueryGpusParams = {}, o: RequestOptions = {}): Promise<QueryGpusReply> {
     return this.request(METHODS.queryGpus, params, o);
+  }
+
+  /** Where a dataset's files are, for the file watchers. */
+  datasetFiles(params: DatasetFilesParams, o: RequestOptions = {}): Promise<DatasetFilesReply> {
+    return this.request(METHODS.datasetFiles, params, o);
+  }
+
+  /** A dataset changed on disk: the worker drops its cached scans and results. Without a running
+   *  worker there is nothing cached, so none is started for it. */
+  async invalidateDataset(params: InvalidateDatasetParams, o: RequestOptions = {}): Promise<InvalidateDatasetReply> {
+    if (!this.child) return { results: 0, scans: 0 };
+    return this.request(METHODS.invalidateDataset, params, o);
   }
 
   ping(o: RequestOptions = {}): Promise<PingReply> {

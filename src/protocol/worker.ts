@@ -18,7 +18,8 @@ import type { ScriptScan } from '../core/scripts/types';
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-/** host → worker: run the estimator. The worker caches by model content hash + options. */
+/** host → worker: run the estimator. The worker caches by model content hash + options (+ the
+ *  revision of the dataset, bumped by invalidateDataset). */
 export interface AnalyzeParams {
   options: AnalyzeOptions;
 }
@@ -56,6 +57,36 @@ export interface QueryGpusParams {
  *  ('not-found', 'driver-not-loaded', 'no-gpu', 'garbage', 'timeout', 'error') with a message. */
 export type QueryGpusReply = GpuDiscoveryResult;
 
+/** host → worker: which files a training run's dataset (`data=`, resolved against `cwd` as the
+ *  estimator resolves it) is read from, for the host's file watchers. Read-only. */
+export interface DatasetFilesParams {
+  data: string;
+  cwd?: string;
+}
+export interface DatasetFilesReply {
+  /** Absolute path of the dataset YAML: the key the host invalidates by. */
+  yamlPath: string;
+  /** False when there is no such file (a built-in name like coco8.yaml, a typo): nothing to watch. */
+  found: boolean;
+  /** Folders to watch recursively with `glob` (images and labels). */
+  folders: string[];
+  /** Single files to watch (the YAML, `.txt` lists). */
+  files: string[];
+  glob: string;
+  notes: string[];
+}
+
+/** host → worker: files of this dataset changed (the YAML, a label file edited in place): drop the
+ *  cached scans and the cached results that read it, so the next estimate rescans. */
+export interface InvalidateDatasetParams {
+  yamlPath: string;
+}
+export interface InvalidateDatasetReply {
+  /** Cached results and cached scans dropped. */
+  results: number;
+  scans: number;
+}
+
 /** host → worker: liveness probe. A worker whose event loop is stuck cannot answer it. */
 export type PingParams = Record<string, never>;
 export interface PingReply {
@@ -86,6 +117,8 @@ export interface WorkerMethods {
   'yoloMemory/extractScript': { params: ExtractScriptParams; reply: ExtractScriptReply };
   'yoloMemory/queryGpus': { params: QueryGpusParams; reply: QueryGpusReply };
   'yoloMemory/ping': { params: PingParams; reply: PingReply };
+  'yoloMemory/datasetFiles': { params: DatasetFilesParams; reply: DatasetFilesReply };
+  'yoloMemory/invalidateDataset': { params: InvalidateDatasetParams; reply: InvalidateDatasetReply };
   'yoloMemory/testHook': { params: TestHookParams; reply: TestHookReply };
 }
 export type WorkerMethod = keyof WorkerMethods;
@@ -95,6 +128,8 @@ export const METHODS = {
   extractScript: 'yoloMemory/extractScript',
   queryGpus: 'yoloMemory/queryGpus',
   ping: 'yoloMemory/ping',
+  datasetFiles: 'yoloMemory/datasetFiles',
+  invalidateDataset: 'yoloMemory/invalidateDataset',
   testHook: 'yoloMemory/testHook',
 } as const satisfies Record<string, WorkerMethod>;
 

@@ -37,6 +37,15 @@ export class LruCache<V> {
     }
   }
 
+  /** The value without counting a hit or a miss, and without making it the most recent. */
+  peek(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  delete(key: string): boolean {
+    return this.entries.delete(key);
+  }
+
   keys(): string[] {
     return [...this.entries.keys()];
   }

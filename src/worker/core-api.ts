@@ -5,6 +5,7 @@ import { discoverGpus } from '../core/gpu/discover';
 import { openModel } from '../core/model-source';
 import { detectScriptLanguage, scanScriptAsync } from '../core/scripts';
 import { WorkerError } from '../protocol/worker';
+import { datasetFiles, forgetDatasetScans } from './dataset-files';
 import type { CoreApi } from './handlers';
 
 export const coreApi: CoreApi = {
@@ -19,6 +20,8 @@ export const coreApi: CoreApi = {
   // Never throws: every nvidia-smi failure is a typed state. The worker's own environment is the
   // extension host's, so CUDA_VISIBLE_DEVICES applies as it would to a training run started there.
   queryGpus: (params, signal) => discoverGpus({ executable: params.executable, timeoutMs: params.timeoutMs, device: params.device, signal }),
+  datasetFiles,
+  forgetDatasetScans,
 };
 
 function wasmDir(): string | undefined {

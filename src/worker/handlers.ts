@@ -4,10 +4,15 @@
 import type { AnalyzeOptions } from '../core/options';
 import type { ModelSource } from '../core/model-source';
 import type { AnalysisResult } from '../core/result';
+import { datasetYamlPath } from '../core/dataset/paths';
 import {
   WorkerError,
   type AnalyzeParams,
   type AnalyzeReply,
+  type DatasetFilesParams,
+  type DatasetFilesReply,
+  type InvalidateDatasetParams,
+  type InvalidateDatasetReply,
   type ExtractScriptParams,
   type ExtractScriptReply,
   type PingReply,
@@ -23,14 +28,26 @@ export interface CoreApi {
   openModel?(spec: string): Promise<ModelSource>;
   extractScript(params: ExtractScriptParams): Promise<ExtractScriptReply> | ExtractScriptReply;
   queryGpus(params: QueryGpusParams, signal: AbortSignal): Promise<QueryGpusReply>;
+  /** Where a dataset's files are, for the host's file watchers. */
+  datasetFiles(params: DatasetFilesParams, signal: AbortSignal): Promise<DatasetFilesReply>;
+  /** Drop the cached scans of a dataset YAML; returns how many. */
+  forgetDatasetScans(yamlPath: string): number;
 }
 
 export interface Handlers {
   analyze(params: AnalyzeParams, signal: AbortSignal): Promise<AnalyzeReply>;
   extractScript(params: ExtractScriptParams, signal: AbortSignal): Promise<ExtractScriptReply>;
   queryGpus(params: QueryGpusParams, signal: AbortSignal): Promise<QueryGpusReply>;
+  datasetFiles(params: DatasetFilesParams, signal: AbortSignal): Promise<DatasetFilesReply>;
+  invalidateDataset(params: InvalidateDatasetParams): InvalidateDatasetReply;
   ping(): PingReply;
-  cache: LruCache<AnalysisResult>;
+  cache: LruCache<CachedResult>;
+}
+
+export interface CachedResult {
+  result: AnalysisResult;
+  /** The dataset YAML the result read (options.data, resolved), so its edits can drop it. */
+  dataset: string | null;
 }
 
 export const RESULT_CACHE_ENTRIES = 32;
@@ -38,17 +55,22 @@ export const RESULT_CACHE_ENTRIES = 32;
 export const SOURCE_CACHE_ENTRIES = 8;
 
 export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIES): Handlers {
-  const cache = new LruCache<AnalysisResult>(cacheEntries);
+  const cache = new LruCache<CachedResult>(cacheEntries);
   // Same model content, other options (batch, imgsz, GPU): reuse the opened model, skip the parse.
   const sources = new LruCache<ModelSource>(SOURCE_CACHE_ENTRIES);
+  // Per dataset YAML, bumped by invalidateDataset and part of the cache key: an analysis that was
+  // already running when its dataset changed stores its result under the old revision, where no
+  // later request looks.
+  const datasetRevs = new Map<string, number>();
 
   async function analyze(params: AnalyzeParams, signal: AbortSignal): Promise<AnalyzeReply> {
     const t0 = performance.now();
     const options = checkOptions(params?.options);
     const mk = await guard(() => modelKey(options.model, signal), options.model, signal);
-    const key = `${mk.key}|${stableJson(options)}`;
+    const dataset = options.data ? datasetYamlPath(options.data, options.cwd) : null;
+    const key = `${mk.key}|${dataset ? `${dataset}#${datasetRevs.get(dataset) ?? 0}` : ''}|${stableJson(options)}`;
     const hit = cache.get(key);
-    if (hit) return { result: hit, cached: true, elapsedMs: performance.now() - t0 };
+    if (hit) return { result: hit.result, cached: true, elapsedMs: performance.now() - t0 };
     const file = mk.file ?? options.model;
     let source = sources.get(`${mk.key}|${options.model}`);
     if (!source && core.openModel) {
@@ -58,8 +80,24 @@ export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIE
     }
     const result = await guard(() => core.analyze(options, { signal, source }), file, signal);
     throwIfAborted(signal);
-    cache.set(key, result);
+    cache.set(key, { result, dataset });
     return { result, cached: false, elapsedMs: performance.now() - t0 };
+  }
+
+  async function datasetFiles(params: DatasetFilesParams, signal: AbortSignal): Promise<DatasetFilesReply> {
+    if (typeof params?.data !== 'string' || params.data.trim() === '') throw new WorkerError('input', 'datasetFiles needs { data } (a dataset YAML path)');
+    return guard(() => core.datasetFiles(params, signal), params.data, signal);
+  }
+
+  function invalidateDataset(params: InvalidateDatasetParams): InvalidateDatasetReply {
+    const yamlPath = params?.yamlPath;
+    if (typeof yamlPath !== 'string' || yamlPath === '') throw new WorkerError('input', 'invalidateDataset needs { yamlPath }');
+    datasetRevs.set(yamlPath, (datasetRevs.get(yamlPath) ?? 0) + 1);
+    let results = 0;
+    for (const k of cache.keys()) {
+      if (cache.peek(k)?.dataset === yamlPath && cache.delete(k)) results++;
+    }
+    return { results, scans: core.forgetDatasetScans(yamlPath) };
   }
 
   async function extractScript(params: ExtractScriptParams, signal: AbortSignal): Promise<ExtractScriptReply> {
@@ -77,7 +115,7 @@ export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIE
     return { pid: process.pid, cacheEntries: cache.size, cacheHits: cache.hits, cacheMisses: cache.misses };
   }
 
-  return { analyze, extractScript, queryGpus, ping, cache };
+  return { analyze, extractScript, queryGpus, datasetFiles, invalidateDataset, ping, cache };
 }
 
 function checkOptions(options: AnalyzeOptions | undefined): AnalyzeOptions {

@@ -39,6 +39,8 @@ on(METHODS.analyze, (params, signal) => {
 });
 on(METHODS.extractScript, (params, signal) => handlers.extractScript(params, signal));
 on(METHODS.queryGpus, (params, signal) => handlers.queryGpus(params, signal));
+on(METHODS.datasetFiles, (params, signal) => handlers.datasetFiles(params, signal));
+on(METHODS.invalidateDataset, (params) => handlers.invalidateDataset(params));
 on(METHODS.ping, () => handlers.ping());
 if (hooks) on(METHODS.testHook, (params, signal) => hooks.run(params, signal));
 

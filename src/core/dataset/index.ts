@@ -25,7 +25,13 @@
 //       Cache: in-memory LRU of CACHE_ENTRIES (16) results keyed by the sources, split, nc,
 //       kpt_shape, budgets, seed and the mtimes of each source and its labels/ folder. A folder's
 //       mtime changes when entries are added or removed directly in it, NOT when a label file is
-//       edited in place or a nested folder changes: call clearScanCache() (or noCache) to rescan.
+//       edited in place or a nested folder changes: call forgetDatasetScans(yamlPath) (the worker
+//       does when the extension's file watchers see the dataset change), clearScanCache() or
+//       noCache to rescan.
+//
+//   datasetWatchTargets(spec, { cwd? }) → Promise<DatasetWatchTargets>
+//       The folders (image and label trees, recursive) and single files (the YAML, `.txt` lists)
+//       whose changes change the dataset's facts: what an editor watches to know when to rescan.
 //
 //   assignerObjects(stats, batch, { mosaic = true, seed }) → AssignerObjects
 //       The "boxes per image" the TaskAlignedAssigner is padded to in the worst batch of an epoch:
@@ -47,10 +53,11 @@
 //   const ram = hostRamEstimate(train, { imgsz, batch: batchPerGpu, workers, cache, freeRamBytes: os.freemem(), cpuCount: os.cpus().length, valStats: val, channels: r.spec.channels });
 
 export { readDatasetYaml, parseDatasetYaml, BUILTIN_DATASETS, type ReadYamlOptions } from './yaml';
-export { scanDataset, scanSources, clearScanCache, DEFAULT_BUDGET_MS, DEFAULT_MAX_FILES, type ScanTarget } from './scan';
+export { datasetWatchTargets, WATCH_GLOB, MAX_WATCH_FOLDERS, type DatasetWatchTargets } from './watch';
+export { scanDataset, scanSources, clearScanCache, forgetDatasetScans, DEFAULT_BUDGET_MS, DEFAULT_MAX_FILES, type ScanTarget } from './scan';
 export { assignerObjects, type AssignerObjects, type AssignerObjectsOptions } from './assigner';
 export { hostRamEstimate, resizedHW, resizedPixels, CACHE_SAFETY_MARGIN, type HostRamEstimate, type HostRamOptions, type HostRamTerm, type CacheMode } from './host-ram';
-export { img2labelPath, isImagePath, IMG_FORMATS } from './paths';
+export { img2labelPath, isImagePath, datasetYamlPath, IMG_FORMATS } from './paths';
 export { parseImageHeader, readImageSize } from './image-header';
 export { parseLabelText } from './labels';
 export * from './types';

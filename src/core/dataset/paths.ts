@@ -1,7 +1,7 @@
 // Which files are images, and where an image's label file is: Ultralytics' own rules
 // (`ultralytics/data/utils.py`: IMG_FORMATS, img2label_paths).
 
-import { sep } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 
 /** Ultralytics 8.3.x `IMG_FORMATS`: the extensions `get_img_files` keeps. */
 export const IMG_FORMATS: ReadonlySet<string> = new Set(['bmp', 'dng', 'jpeg', 'jpg', 'mpo', 'png', 'tif', 'tiff', 'webp', 'pfm', 'heic']);
@@ -33,4 +33,10 @@ export function labelsDirOf(imagesDir: string, separator: string = sep): string 
   const i = withSep.lastIndexOf(sa);
   if (i < 0) return null;
   return `${withSep.slice(0, i)}${separator}labels${separator}${withSep.slice(i + sa.length)}`.replace(/[\\/]+$/, '') || null;
+}
+
+/** The dataset YAML a `data=` value names: absolute as is, else against the training process's
+ *  cwd. One rule for the reader, the worker's cache key and the extension's file watchers. */
+export function datasetYamlPath(data: string, cwd: string = process.cwd()): string {
+  return isAbsolute(data) ? data : resolve(cwd, data);
 }

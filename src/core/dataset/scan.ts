@@ -41,6 +41,8 @@ export interface ScanTarget {
   sources: string[];
   nc: number | null;
   kptShape: [number, number] | null;
+  /** The dataset YAML the sources come from: `forgetDatasetScans` drops its cached scans. */
+  yamlPath?: string;
 }
 
 /** Scan one split of a dataset YAML (default: train). */
@@ -48,15 +50,33 @@ export async function scanDataset(spec: DatasetSpec, opts: ScanOptions = {}): Pr
   const split = opts.split ?? 'train';
   const sources = spec.splits[split];
   if (!sources?.length) throw new DatasetError(`${spec.yamlPath}: no '${split}' split`);
-  return scanSources({ split, sources, nc: spec.nc, kptShape: spec.kptShape }, opts);
+  return scanSources({ split, sources, nc: spec.nc, kptShape: spec.kptShape, yamlPath: spec.yamlPath }, opts);
 }
 
 // In-memory LRU: key = the target, the budgets and the mtimes of each source and its labels folder.
-const cache = new Map<string, DatasetStats>();
+const cache = new Map<string, { stats: DatasetStats; yamlPath: string | undefined }>();
+// Bumped whenever entries are dropped: a scan that began before reads files that may have changed
+// since, so it does not store its result (it would be served under an unchanged mtime key).
+let cacheGeneration = 0;
 
 /** Forget cached scans (tests; a "rescan" command). */
 export function clearScanCache(): void {
   cache.clear();
+  cacheGeneration++;
+}
+
+/** Forget the cached scans of one dataset YAML (its YAML or files under it changed, e.g. a label
+ *  file edited in place, which no folder mtime in the key shows). Returns how many were dropped. */
+export function forgetDatasetScans(yamlPath: string): number {
+  let n = 0;
+  for (const [k, v] of cache) {
+    if (v.yamlPath === yamlPath) {
+      cache.delete(k);
+      n++;
+    }
+  }
+  cacheGeneration++;
+  return n;
 }
 
 async function cacheKey(t: ScanTarget, budgetMs: number, maxFiles: number, seed: number, cwd: string | undefined): Promise<string> {
@@ -80,13 +100,14 @@ export async function scanSources(target: ScanTarget, opts: ScanOptions = {}): P
   const { signal, onProgress } = opts;
   throwIfAborted(signal);
 
+  const generation = cacheGeneration;
   const key = opts.noCache ? null : await cacheKey(target, budgetMs, maxFiles, seed, opts.cwd);
   if (key !== null) {
     const hit = cache.get(key);
     if (hit) {
       cache.delete(key);
       cache.set(key, hit); // most recently used last
-      return structuredClone(hit);
+      return structuredClone(hit.stats);
     }
   }
 
@@ -208,8 +229,8 @@ export async function scanSources(target: ScanTarget, opts: ScanOptions = {}): P
     notes.unshift(`sampled ${scanned.toLocaleString('en-US')} of ${listedAll ? '' : 'at least '}${total.toLocaleString('en-US')} images (${sampled.reason}); counts are of the random sample`);
   }
   const result = stats.finish({ split: target.split, sources: target.sources, images: total, sampled, notes, elapsedMs: Math.round(performance.now() - t0) });
-  if (key !== null) {
-    cache.set(key, result);
+  if (key !== null && generation === cacheGeneration) {
+    cache.set(key, { stats: result, yamlPath: target.yamlPath });
     while (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
   }
   return structuredClone(result);

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { datasetYamlPath } from './paths';
 import { DatasetError, type DatasetSpec, type DatasetYamlResult, type SplitName } from './types';
 
 /** Alias expansions allowed while reading (a "billion laughs" file stops here). */
@@ -52,7 +53,7 @@ const SPLITS: SplitName[] = ['train', 'val', 'test'];
  */
 export async function readDatasetYaml(file: string, opts: ReadYamlOptions = {}): Promise<DatasetYamlResult> {
   const cwd = opts.cwd ?? process.cwd();
-  const yamlPath = isAbsolute(file) ? file : resolve(cwd, file);
+  const yamlPath = datasetYamlPath(file, cwd);
   const stem = basename(file).replace(/\.ya?ml$/i, '').toLowerCase();
   const isBareName = !/[\\/]/.test(file);
   let st;

@@ -1,0 +1,44 @@
+// VS Code side of DatasetWatch: file-system watchers for the datasets the open scripts train on,
+// the worker's and the host's caches to drop, and the documents to re-run (see dataset-watch.ts).
+
+import * as vscode from 'vscode';
+import { datasetYamlPath } from '../core/dataset/paths';
+import { DatasetWatch } from './dataset-watch';
+import type { DocumentAnalyzer } from './documents';
+import type { EstimateService } from './estimates';
+import type { WorkerClient } from './worker-client';
+
+export function watchDatasets(
+  analyzer: DocumentAnalyzer,
+  estimates: EstimateService,
+  client: Pick<WorkerClient, 'datasetFiles' | 'invalidateDataset'>,
+  log: (line: string) => void,
+  debounceMs?: number,
+): vscode.Disposable {
+  const watch = new DatasetWatch(
+    {
+      files: (ref) => client.datasetFiles(ref),
+      invalidateWorker: (yamlPath) => client.invalidateDataset({ yamlPath }),
+      invalidated: (yamlPath) => {
+        const dropped = estimates.invalidate((o) => !!o.data && datasetYamlPath(o.data, o.cwd) === yamlPath);
+        const docs = analyzer.reanalyzeDataset(yamlPath);
+        log(`dataset ${yamlPath}: ${dropped} cached estimate(s) dropped, ${docs} document(s) re-estimated`);
+      },
+      watch: (base, glob, onEvent) => {
+        const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), glob));
+        const on = (u: vscode.Uri) => onEvent(u.fsPath);
+        const subs = [w, w.onDidChange(on), w.onDidCreate(on), w.onDidDelete(on)];
+        return { dispose: () => subs.forEach((d) => d.dispose()) };
+      },
+      log,
+    },
+    debounceMs,
+  );
+  const sub = analyzer.onDidUpdate(() => watch.sync(analyzer.datasetsInUse()));
+  return {
+    dispose: () => {
+      sub.dispose();
+      watch.dispose();
+    },
+  };
+}
