@@ -148,6 +148,50 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
   };
   const input = (name: string): number | null => tensorOf.get(name) ?? null;
   const keep = 1 - (opts.pruneRatio ?? 0);
+
+  /** x[start:end:step] along each sliced axis: a view in PyTorch (narrow, chunk, strided indexing),
+   *  so it allocates and saves nothing, but its shape is what the next ops see. torch >= 2 exports
+   *  `chunk` on a graph with dynamic height/width as Shape -> Gather -> Add -> Div -> Slice; where the
+   *  bounds are not constants the shape inference's output shape gives each axis's length (the offset
+   *  does not change memory). Channel bounds written for the file's width scale with pruning. */
+  const sliceView = (n: OnnxNode, x: number): number => {
+    const pick = (k: number, attrName: string) => (n.inputs[k] ? value(n.inputs[k]) : intsAttr(n, attrName));
+    const starts = pick(1, 'starts');
+    const ends = pick(2, 'ends');
+    const axes = pick(3, 'axes') ?? starts?.map((_, k) => k) ?? null;
+    const steps = (n.inputs[4] ? value(n.inputs[4]) : null) ?? starts?.map(() => 1) ?? null;
+    const rank = b.shape(x).length;
+    const fileIn = opts.facts.shape(n.inputs[0]);
+    const fileOut = opts.facts.shape(n.outputs[0]);
+    // per axis: [offset, length] in the file's dims
+    const cuts = new Map<number, [number, number]>();
+    if (starts && ends && axes && steps && starts.length === ends.length && axes.length === starts.length && steps.length === starts.length && fileIn) {
+      axes.forEach((a, k) => {
+        const axis = norm(a, rank);
+        const d = fileIn[axis];
+        const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + d : v, 0), d);
+        const [from, to, step] = [clamp(starts[k]), clamp(ends[k]), steps[k]];
+        const len = step > 0 ? Math.ceil(Math.max(0, to - from) / step) : Math.ceil(Math.max(0, from - to) / -step);
+        cuts.set(axis, [step === 1 ? from : 0, len]);
+      });
+    } else if (fileIn && fileOut && fileIn.length === rank && fileOut.length === rank) {
+      fileIn.forEach((d, axis) => axis > 0 && fileOut[axis] !== d && cuts.set(axis, [0, fileOut[axis]]));
+    } else {
+      throw new GraphError(`${model.file}: ${n.name || 'Slice'}: slice bounds and output shape unknown`);
+    }
+    let t = x;
+    for (const [axis, [offset, fileLen]] of cuts) {
+      const dim = b.shape(t)[axis];
+      const scale = fileIn && fileIn[axis] !== dim ? dim / fileIn[axis] : 1;
+      const from = Math.round(offset * scale);
+      const len = Math.min(dim - from, Math.round(fileLen * scale));
+      if (len <= 0) throw new GraphError(`${model.file}: ${n.name || 'Slice'}: empty slice along axis ${axis}`);
+      if (len === dim) continue;
+      const pieces = [from, len, dim - from - len];
+      t = b.split(t, pieces.filter((p) => p > 0), axis)[from > 0 ? 1 : 0];
+    }
+    return t;
+  };
   const scaled = (c: number) => (keep === 1 ? c : Math.max(8, Math.round((c * keep) / 8) * 8));
 
   for (const i of g.order) {
@@ -238,7 +282,7 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
             return out(b.split(x!, rescaleSizes(sizes, total), axis));
           }
           case 'Slice':
-            return out(b.split(x!, [b.shape(x!)[1]], 1)[0]);
+            return out(sliceView(n, x!));
           case 'MaxPool': {
             const k = intsAttr(n, 'kernel_shape') ?? [1, 1];
             const s = intsAttr(n, 'strides') ?? [1, 1];
