@@ -19,6 +19,14 @@ describe('parsing recorded nvidia-smi output', () => {
     });
   });
 
+  test('a real H100 (recorded on the device machine, 2026-11-28, driver 580.159.04)', () => {
+    const r = parseNvidiaSmiCsv(read('h100-recorded-2026-11-28.csv'), false)!;
+    assert.deepEqual(r.gpus, [{ index: 0, name: 'NVIDIA H100 80GB HBM3', totalBytes: 81559 * MIB, usedBytes: 4 * MIB, freeBytes: 81076 * MIB, driverVersion: '580.159.04' }]);
+    const withUuid = parseNvidiaSmiCsv(read('h100-recorded-2026-11-28-uuid.csv'), true)!;
+    assert.match(withUuid.gpus[0].uuid ?? '', /^GPU-[0-9a-f-]{36}$/);
+    assert.deepEqual(withUuid.notes, []);
+  });
+
   test('four GPUs with UUIDs', () => {
     const r = parseNvidiaSmiCsv(read('four-a100-uuid.csv'), true)!;
     assert.equal(r.gpus.length, 4);
