@@ -94,7 +94,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     const valGraph = source.build(perGpu * VALIDATION_BATCH_FACTOR, imgsz, options.pruneRatio ?? 0);
     // validation sees single images (no mosaic): the densest image, not the mosaic-inflated count
     const valObjects = options.objectsPerImage ?? dataset?.summary.objects?.max ?? DEFAULT_OBJECTS_PER_IMAGE;
-    const step = estimateStep(graph, { precision, optimizer, objectsPerImage: objs, batchPerGpu: perGpu, gpus, validationObjectsPerImage: valObjects }, valGraph);
+    const step = estimateStep(graph, { precision, optimizer, objectsPerImage: objs, batchPerGpu: perGpu, gpus, validationObjectsPerImage: valObjects, gpuName: gpu?.name ?? null }, valGraph);
     const validationDevice = step.validationReserved === null ? null : step.validationReserved + step.bytes.cudaContext;
     if (gpu) capToGpu(step, gpu.totalBytes);
     const e = { batch, step, graph, validationDevice };

@@ -20,10 +20,12 @@ export const DEFAULT_OBJECTS_PER_IMAGE = 8;
  *  8 buffers of 4096 KiB per handle, allocated through the caching allocator on first use. */
 export const CUBLAS_WORKSPACE_BYTES = 8 * 4096 * 1024;
 
-/** CUDA context + kernels with lazy module loading (PyTorch >= 1.13, CUDA >= 11.7): measured 256-426 MiB
- *  on current drivers (pytorch#86509, #107667; InvokeAI#9413; unsloth-zoo#1053). Middle of the range. */
-export const CUDA_CONTEXT_BYTES = 320 * 2 ** 20;
-export const CUDA_CONTEXT_RANGE: [number, number] = [256 * 2 ** 20, 450 * 2 ** 20];
+/** cuBLASLt workspace: PyTorch (2.x) runs a Linear's matmul + bias through cuBLASLt, whose workspace
+ *  is sized like cuBLAS's and also comes from the caching allocator. Seen on an H100 with torch 2.11:
+ *  a second 32 MiB block once a Linear ran (docs/gpu-measurements.md). */
+export const CUBLASLT_WORKSPACE_BYTES = CUBLAS_WORKSPACE_BYTES;
+
+// The CUDA context (outside the allocator) depends on the GPU: see context.ts.
 
 /** Ultralytics' nominal batch size: gradients accumulate over round(64 / batch) steps. */
 export const NOMINAL_BATCH = 64;

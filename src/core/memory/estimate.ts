@@ -14,7 +14,8 @@ import { DTYPE_BYTES, type TrainGraph } from '../graph/types';
 import { numel } from '../graph/builder';
 import type { MemoryBytes } from '../result';
 import { CachingAllocatorModel } from './allocator';
-import { ASSIGNER_BYTES_PER_CELL, ASSIGNER_BYTES_PER_SCORE, CUBLAS_WORKSPACE_BYTES, DDP_BUCKET_BYTES, CUDA_CONTEXT_BYTES, NOMINAL_BATCH } from './constants';
+import { ASSIGNER_BYTES_PER_CELL, ASSIGNER_BYTES_PER_SCORE, CUBLAS_WORKSPACE_BYTES, CUBLASLT_WORKSPACE_BYTES, DDP_BUCKET_BYTES, NOMINAL_BATCH } from './constants';
+import { cudaContext } from './context';
 import { tensorDtypes, type Precision } from './precision';
 import { replay, traceStep, type ReplayResult, type TraceEvent } from './step';
 import type { SavedSummary } from './saved';
@@ -31,6 +32,8 @@ export interface EstimateInputs {
   gpus: number;
   /** Boxes per image in validation (no mosaic there); default objectsPerImage. */
   validationObjectsPerImage?: number;
+  /** nvidia-smi's name of the GPU, for the CUDA context's size (context.ts); unknown = a mid-size GPU. */
+  gpuName?: string | null;
 }
 
 export interface StepEstimate {
@@ -116,11 +119,33 @@ export function assignerBytes(graph: TrainGraph, objectsPerImage: number, scoreB
 /** cuDNN workspace requested around a convolution: up to the size of its output in the compute type
  *  (implicit-precomputed GEMM and Winograd algorithms scale with the output; the deterministic
  *  algorithms Ultralytics forces are among them). */
-function convWorkspace(graph: TrainGraph, dtypes: string[]): (op: number) => number {
+export function convWorkspaceBytes(graph: TrainGraph, dtypes: string[]): (op: number) => number {
   return (i) => {
     const out = graph.ops[i].outputs[0];
     return numel(graph.tensors[out].shape) * DTYPE_BYTES[dtypes[out] as keyof typeof DTYPE_BYTES];
   };
+}
+
+/** cuDNN workspace of each backward pass of a convolution: the larger of its input and output in the
+ *  compute type. Backward-data writes an input-sized result and backward-filter reads both, so the
+ *  staging a GEMM-based algorithm does scales with the larger operand; a strided conv's input is 4x
+ *  its output. Measured on an H100 (docs/gpu-measurements.md) the requests were 1-7x the output:
+ *  this rule is the low end of that range, not a fit to it. */
+export function convBackwardWorkspace(graph: TrainGraph, dtypes: string[]): (op: number) => number {
+  return (i) => {
+    const op = graph.ops[i];
+    const out = op.outputs[0];
+    const elem = DTYPE_BYTES[dtypes[out] as keyof typeof DTYPE_BYTES];
+    return Math.max(numel(graph.tensors[op.inputs[0]].shape), numel(graph.tensors[out].shape)) * elem;
+  };
+}
+
+/** Workspaces the BLAS libraries keep (see CUBLAS_WORKSPACE_BYTES): cuBLAS's always, as before, and
+ *  cuBLASLt's when a Linear layer runs its matmul + bias through cuBLASLt (a classification head).
+ *  A plain matmul (the DFL decode, attention) goes through cuBLAS and adds nothing. */
+function blasWorkspaces(graph: TrainGraph): number[] {
+  const usesLt = graph.ops.some((o) => !o.inferenceOnly && o.kind === 'linear' && o.attrs.bias !== false);
+  return usesLt ? [CUBLAS_WORKSPACE_BYTES, CUBLASLT_WORKSPACE_BYTES] : [CUBLAS_WORKSPACE_BYTES];
 }
 
 export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationGraph?: TrainGraph): StepEstimate {
@@ -133,8 +158,18 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   const inputBytes = numel(graph.tensors[graph.input].shape) * 4;
   const assigner = assignerTensors(graph, inp.objectsPerImage, inp.precision === 'amp' ? 2 : 4);
 
-  const ws = convWorkspace(graph, tensorDtypes(graph, inp.precision));
-  const trace = traceStep(graph, { precision: inp.precision, gradsPersist, assignerBytes: assigner, optimizerTempBytes: trainableBytes, convWorkspace: ws, training: true });
+  const dtypes = tensorDtypes(graph, inp.precision);
+  const blas = blasWorkspaces(graph);
+  const blasBytes = sum(blas);
+  const trace = traceStep(graph, {
+    precision: inp.precision,
+    gradsPersist,
+    assignerBytes: assigner,
+    optimizerTempBytes: trainableBytes,
+    convWorkspace: convWorkspaceBytes(graph, dtypes),
+    convBackwardWorkspace: convBackwardWorkspace(graph, dtypes),
+    training: true,
+  });
 
   // ---- the caching allocator over: model load, two training steps, one validation pass ----
   const alloc = new CachingAllocatorModel();
@@ -143,7 +178,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   handles(tensors.buffers);
   handles(tensors.params); // EMA copy (deepcopy of the model: params + buffers)
   handles(tensors.buffers);
-  alloc.malloc(CUBLAS_WORKSPACE_BYTES);
+  handles(blas);
   const ddpBuckets = inp.gpus > 1 ? ddpBucketSizes(trainableBytes) : [];
   handles(ddpBuckets);
   let optimizerState: number[] = [];
@@ -182,7 +217,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     tensors.trainable.forEach((t) => {
       for (let k = 0; k < slots; k++) v.malloc(t);
     });
-    v.malloc(CUBLAS_WORKSPACE_BYTES);
+    blas.forEach((x) => v.malloc(x));
     const val = traceStep(validationGraph, { precision: inp.precision, gradsPersist: false, assignerBytes: 0, optimizerTempBytes: 0, convWorkspace: () => 0, training: false });
     const vpix = numel(validationGraph.tensors[validationGraph.input].shape);
     const image = v.malloc(vpix * (inp.precision === 'amp' ? 2 : 4));
@@ -203,14 +238,15 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
 
   // ---- the unrounded peak and its breakdown ----
   const ddpBytes = sum(ddpBuckets);
-  const staticBytes = 2 * (paramBytes + bufferBytes) + slots * trainableBytes + inputBytes + CUBLAS_WORKSPACE_BYTES + ddpBytes + (gradsPersist ? trainableBytes : 0);
+  const staticBytes = 2 * (paramBytes + bufferBytes) + slots * trainableBytes + inputBytes + blasBytes + ddpBytes + (gradsPersist ? trainableBytes : 0);
   const rp = replay(trace.events, staticBytes);
   const at = rp.atPeak;
   const allocated = Math.max(alloc.peakAllocated, rp.peak);
   const reserved = Math.max(trainReserved, allocated);
   const activations = trace.saved.activationBytes;
   const lossAndAssigner = at.lossAndAssigner ?? 0;
-  const workspace = CUBLAS_WORKSPACE_BYTES + (at.workspace ?? 0);
+  const workspace = blasBytes + (at.workspace ?? 0);
+  const context = cudaContext(inp.gpuName).bytes;
   const bytes: MemoryBytes = {
     weights: paramBytes + bufferBytes,
     gradients: trainableBytes + ddpBytes,
@@ -222,8 +258,8 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     allocatorOverhead: reserved - allocated,
     allocated,
     reserved,
-    cudaContext: CUDA_CONTEXT_BYTES,
-    device: reserved + CUDA_CONTEXT_BYTES,
+    cudaContext: context,
+    device: reserved + context,
   };
   return { bytes, validationReserved, requiredReserved: Math.max(trainRequired, allocated), saved: trace.saved, replay: rp, peakPhase: rp.peakPhase };
 }

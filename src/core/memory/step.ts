@@ -7,8 +7,8 @@
 //            block of (batch x objects x anchors) cells allocated and freed just before the loss;
 //  backward  ops in reverse: the gradient of each input is allocated (accumulated in place when a
 //            tensor feeds several ops), the gradient of the outputs is freed, parameter gradients
-//            appear, and a saved storage is freed once the last op that saved it (in backward order)
-//            has run;
+//            appear, a convolution's backward-data and backward-filter workspaces come and go, and a
+//            saved storage is freed once the last op that saved it (in backward order) has run;
 //  optimizer the step's temporaries (a gradient-sized foreach buffer) and the EMA update.
 //
 // The same trace feeds the caching-allocator model (reserved) and the timeline chart.
@@ -38,6 +38,8 @@ export interface StepOptions {
   optimizerTempBytes: number;
   /** cuDNN workspace requested around each convolution (bytes, per conv op), or 0. */
   convWorkspace: (opIndex: number) => number;
+  /** cuDNN workspace requested by each of a convolution's two backward passes (bytes), or 0. */
+  convBackwardWorkspace?: (opIndex: number) => number;
   /** Record the training-only saved tensors (false = inference under no_grad). */
   training: boolean;
 }
@@ -125,6 +127,19 @@ export function traceStep(graph: TrainGraph, opts: StepOptions): StepTrace {
       alloc(`g:${i}`, bytesOf(i), 'transient');
     }
     if (!paramGradsDone && op.trainableParams > 0) alloc(`pg:${op.index}`, op.trainableParams * 4, 'gradients');
+    // cuDNN runs two convolutions in a conv's backward, each with its own workspace request, made
+    // and released around the kernel: backward-data (only when the input needs a gradient) and
+    // backward-filter. They rarely raise the peak (the live set is shrinking) but a request larger
+    // than every cached free block gets a new segment: that is where reserved outgrows allocated.
+    const bws = op.kind === 'conv2d' ? (opts.convBackwardWorkspace?.(op.index) ?? 0) : 0;
+    if (bws > 0 && graph.tensors[op.inputs[0]].requiresGrad) {
+      alloc(`wsd:${op.index}`, bws, 'workspace');
+      free(`wsd:${op.index}`);
+    }
+    if (bws > 0 && op.trainableParams > 0) {
+      alloc(`wsf:${op.index}`, bws, 'workspace');
+      free(`wsf:${op.index}`);
+    }
     if (!isView) for (const o of op.outputs) if (gradAlive.delete(o)) free(`g:${o}`);
     for (const e of saved.perOp[op.index].items.entries()) if (e[1].storage === null) free(`saved:${op.index}:${e[0]}`);
     for (const storage of releasedBy.get(op.index) ?? []) free(`t:${storage}`);
