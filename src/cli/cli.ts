@@ -11,6 +11,7 @@ import { analyze } from '../core/analyze';
 import type { AnalyzeOptions, OptimizerChoice } from '../core/options';
 import type { AnalysisResult, GpuInfo } from '../core/result';
 import { parseMemorySize } from '../core/gpu/memory-size';
+import { findGpuPreset, GPU_PRESETS, presetToGpuInfo } from '../core/gpu/presets';
 import { detectGpu } from './gpu';
 import { formatReport } from './format';
 
@@ -25,12 +26,13 @@ export const EXIT_ANALYSIS_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 export const USAGE = `usage: yolo-mem estimate <model> [--imgsz N] [--batch N[,N...]] [--amp | --no-amp]
-                          [--optimizer sgd|adam|adamw|auto] [--gpu-memory SIZE] [--gpus N] [--json]
-                          [--margin F] [--objects-per-image N] [--prune R] [--layers]
+                          [--optimizer sgd|adam|adamw|auto] [--gpu-memory SIZE | --gpu NAME] [--gpus N]
+                          [--json] [--margin F] [--objects-per-image N] [--prune R] [--layers]
                           [--data DATA.yaml] [--workers N] [--cache ram|disk]
 
   <model>   a .onnx file, a model .yaml, or a built-in name (yolov8n, yolov8n.pt, yolo11s-seg, yolov5s, ...)
   --gpu-memory SIZE   plan for a GPU of this size (e.g. 24GiB, 16GB, 12288MiB) instead of asking nvidia-smi
+  --gpu NAME          plan for a known GPU model (e.g. h100, a100-80gb, t4, 4090): its memory, CUDA context and AMP rule
   --data DATA.yaml    read the dataset: boxes per image for the label assigner, host RAM for cache/loaders
 
 exit codes: 0 ok, 1 the model could not be analysed, 2 bad usage`;
@@ -45,7 +47,7 @@ function positiveInt(flag: string, v: string | undefined): number {
   return n;
 }
 
-export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: boolean; layers: boolean; gpuMemory: number | null } {
+export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: boolean; layers: boolean; gpuMemory: number | null; gpuPreset: GpuInfo | null } {
   const [cmd, ...rest] = argv;
   if (cmd !== 'estimate') throw new UsageError(cmd ? `unknown command '${cmd}'` : 'missing command');
   let model: string | undefined;
@@ -53,6 +55,7 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
   let json = false;
   let layers = false;
   let gpuMemory: number | null = null;
+  let gpuPreset: GpuInfo | null = null;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -84,6 +87,13 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
         } catch (e) {
           throw new UsageError(`--gpu-memory: ${(e as Error).message}`);
         }
+        break;
+      }
+      case '--gpu': {
+        const v = String(next() ?? '');
+        const p = findGpuPreset(v);
+        if (!p) throw new UsageError(`--gpu: unknown GPU '${v}'; known: ${GPU_PRESETS.map((g) => g.aliases[0]).join(', ')} (or use --gpu-memory SIZE)`);
+        gpuPreset = presetToGpuInfo(p);
         break;
       }
       case '--gpus':
@@ -138,7 +148,8 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
     }
   }
   if (!model) throw new UsageError('missing <model>');
-  return { options: { ...options, model }, json, layers, gpuMemory };
+  if (gpuMemory !== null && gpuPreset !== null) throw new UsageError('give --gpu-memory or --gpu, not both');
+  return { options: { ...options, model }, json, layers, gpuMemory, gpuPreset };
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -160,6 +171,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     let gpu: GpuInfo | null = null;
     if (parsed.gpuMemory !== null) gpu = { name: `GPU with ${(parsed.gpuMemory / 2 ** 30).toFixed(1)} GiB`, totalBytes: parsed.gpuMemory, source: 'flag' };
+    else if (parsed.gpuPreset !== null) gpu = parsed.gpuPreset;
     else gpu = await detectGpu(io.env);
     result = await analyze({ ...parsed.options, gpu });
   } catch (e) {
@@ -176,6 +188,11 @@ function oneLine(e: unknown): string {
 }
 
 if (require.main === module) {
+  // `yolo-mem ... | head` closes the pipe early: that is the reader's choice, not an error
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+    throw e;
+  });
   main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),

@@ -117,3 +117,21 @@ test('the built CLI runs as a program', { skip: existsSync('dist/cli.js') ? fals
   const bad = spawnSync(process.execPath, ['dist/cli.js', 'estimate'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
 });
+
+test('--gpu plans for a known GPU model: its memory, source and CUDA context', async () => {
+  const h100 = JSON.parse((await run('estimate', 'yolov8n', '--gpu', 'h100', '--json')).out);
+  assert.deepEqual(h100.gpu, { name: 'NVIDIA H100 80GB HBM3', totalBytes: 81559 * 2 ** 20, source: 'preset' });
+  const t4 = JSON.parse((await run('estimate', 'yolov8n', '--gpu', 'Tesla T4', '--json')).out);
+  // a T4 holds 40 SMs x 1,024 threads of stacks, an H100 132 x 2,048: the context differs by 224 MiB
+  assert.equal(h100.estimates[0].bytes.cudaContext - t4.estimates[0].bytes.cudaContext, (132 * 2048 - 40 * 1024) * 1024);
+  const unknown = await run('estimate', 'yolov8n', '--gpu', 'quantum9000');
+  assert.equal(unknown.code, EXIT_USAGE);
+  assert.match(unknown.err, /^yolo-mem: --gpu: unknown GPU 'quantum9000'; known: t4, /);
+  assert.equal((await run('estimate', 'yolov8n', '--gpu', 'h100', '--gpu-memory', '8GiB')).code, EXIT_USAGE);
+});
+
+test('the built CLI stops quietly when its reader closes the pipe (yolo-mem ... | head)', { skip: existsSync('dist/cli.js') ? false : 'dist/cli.js not built (npm run build)' }, () => {
+  const r = spawnSync('sh', ['-c', `"${process.execPath}" dist/cli.js estimate yolov8n --gpu-memory 8GiB --json | head -c 10`], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+});
