@@ -2,7 +2,7 @@
 
 Run on a machine with an NVIDIA GPU and PyTorch (no Ultralytics needed):
 
-    python3 scripts/device/train_memory.py OUT_DIR [--deterministic] [--no-export] [--snapshot]
+    python3 scripts/device/train_memory.py OUT_DIR [--deterministic] [--no-export] [--snapshot] [--validate]
 
 It builds YOLOv8n-cls in plain PyTorch (same modules, widths, names and forward as
 ultralytics/cfg/models/v8/yolov8-cls.yaml at scale n, nc=1000), exports it to ONNX with
@@ -218,7 +218,32 @@ def saved_bytes(model, img, amp):
 # ---- one configuration, in its own process ---------------------------------------------------
 
 
-def run_config(imgsz, batch, amp, deterministic=False, snapshot=None):
+def validation_pass(ema, imgs, labels, batch, amp, dev, iters=2):
+    """Ultralytics' validation during training: the EMA model, in half precision when AMP is on
+    (converted in place, back to fp32 afterwards), a loader of twice the training batch, no_grad, and
+    the loss computed on the predictions. The trainer empties the cache first when memory is tight
+    (_clear_memory); done here always, so what is measured is what validation needs."""
+    torch.cuda.empty_cache()
+    torch.cuda.reset_peak_memory_stats()
+    res = {"allocatedBefore": torch.cuda.memory_allocated(), "reservedBefore": torch.cuda.memory_reserved()}
+    model = ema.ema.half() if amp else ema.ema.float()
+    big = torch.cat([imgs, imgs])  # 2x the training batch
+    cls = torch.cat([labels, labels]).to(dev)
+    with torch.no_grad():
+        for _ in range(iters):
+            img = big.to(dev, non_blocking=True)
+            img = (img.half() if amp else img.float()) / 255
+            preds = model(img)
+            loss = F.cross_entropy(preds.float() if not amp else preds, cls)
+            del img, preds, loss
+    torch.cuda.synchronize()
+    res["peakAllocated"] = torch.cuda.max_memory_allocated()
+    res["peakReserved"] = torch.cuda.max_memory_reserved()
+    model.float()
+    return res
+
+
+def run_config(imgsz, batch, amp, deterministic=False, snapshot=None, validate=False):
     pid = os.getpid()
     out = {"imgsz": imgsz, "batch": batch, "amp": amp, "deterministic": deterministic, "pid": pid}
     if deterministic:
@@ -300,6 +325,8 @@ def run_config(imgsz, batch, amp, deterministic=False, snapshot=None):
     out["allocRetries"] = stats.get("num_alloc_retries")
     out["ooms"] = stats.get("num_ooms")
     out["reservedAfterSteps"] = torch.cuda.memory_reserved()
+    if validate:
+        out["validation"] = validation_pass(ema, imgs, labels, batch, amp, dev)
     # the saved-for-backward census, on a fresh batch
     img = imgs.to(dev).float() / 255
     out.update(saved_bytes(model, img, amp))
@@ -357,9 +384,10 @@ def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "--one":
         imgsz, batch, amp = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
         deterministic = len(sys.argv) > 5 and sys.argv[5] == "1"
-        snapshot = sys.argv[6] if len(sys.argv) > 6 else None
+        snapshot = sys.argv[6] if len(sys.argv) > 6 and sys.argv[6] else None
+        validate = len(sys.argv) > 7 and sys.argv[7] == "1"
         try:
-            print(json.dumps(run_config(imgsz, batch, amp, deterministic, snapshot)))
+            print(json.dumps(run_config(imgsz, batch, amp, deterministic, snapshot, validate)))
         except torch.cuda.OutOfMemoryError as e:
             print(json.dumps({"imgsz": imgsz, "batch": batch, "amp": amp, "error": "OOM: " + str(e)[:300]}))
         return
@@ -388,7 +416,7 @@ def main():
             try:
                 snap = os.path.join(out_dir, f"trace-{imgsz}-{batch}-{'amp' if amp else 'fp32'}.json") if "--snapshot" in flags and (imgsz, batch) == SNAPSHOT else ""
                 r = subprocess.run(
-                    [sys.executable, __file__, "--one", str(imgsz), str(batch), "1" if amp else "0", "1" if deterministic else "0", *([snap] if snap else [])],
+                    [sys.executable, __file__, "--one", str(imgsz), str(batch), "1" if amp else "0", "1" if deterministic else "0", snap, "1" if "--validate" in flags else "0"],
                     capture_output=True, text=True, timeout=120,
                 )
                 line = [l for l in r.stdout.splitlines() if l.startswith("{")]
@@ -402,7 +430,7 @@ def main():
             print(f"imgsz {imgsz} batch {batch} amp {amp}: peak {peak_mib} MiB, "
                   f"reserved {row.get('reservedAfterSteps', 0) / MIB:.0f} MiB, smi {row.get('smiAfterStepsMiB')} MiB, "
                   f"{row['wallSeconds']} s {str(row.get('error', ''))[:200]}", flush=True)
-            name = "train-memory-deterministic.json" if deterministic else "train-memory.json"
+            name = ("train-memory-deterministic" if deterministic else "train-memory") + ("-validate" if "--validate" in flags else "") + ".json"
             with open(os.path.join(out_dir, name), "w") as f:
                 json.dump({**report, "runs": runs}, f, indent=1)
 
