@@ -39,7 +39,7 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
   test("the card's numbers equal the CLI's for train.py's settings", (t) => {
     if (!card16) return t.skip('needs the card from the hover test');
     // train.py: yolov8n.yaml, imgsz=640, batch=16, data=coco128.yaml; the fake GPU's total memory.
-    const cli = cliEstimate(['yolov8n', '--gpu-memory', `${RTX_3060.totalMiB}MiB`, '--imgsz', '640', '--batch', '16', '--data', 'coco128.yaml']);
+    const cli = cliEstimate(['yolov8n', '--gpu', RTX_3060.name, '--imgsz', '640', '--batch', '16', '--data', 'coco128.yaml']);
     const est = cli.estimates[0]!;
     assert.equal(est.batch, 16);
     // The card's text bars end in "<used>/<total> GiB" with one decimal.

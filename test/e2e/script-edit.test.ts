@@ -13,7 +13,7 @@ import { startSession, RTX_3060, type Session } from './harness';
 import { cliEstimate } from './cli';
 import { editorLine, openFile, selectWord, waitForActivation } from './workbench';
 
-const GPU_FLAG = `${RTX_3060.totalMiB}MiB`;
+// the CLI plans for the fake GPU by its name, as the extension does from nvidia-smi (the CUDA context depends on the model)
 /** How long an edit may take to show: the 400 ms edit debounce plus one estimate in the worker. */
 const UPDATE_MS = 15_000;
 
@@ -56,7 +56,7 @@ describe('editing a training script updates the diagnostics and the status bar',
     const problem = s.page.locator('.markers-panel .monaco-list-row', { hasText: 'will not fit' }).first();
     await problem.waitFor();
     const message = await problem.innerText();
-    const cli = cliEstimate(['yolov8n', '--batch', '128', '--imgsz', '640', '--data', 'coco128.yaml', '--gpu-memory', GPU_FLAG]);
+    const cli = cliEstimate(['yolov8n', '--batch', '128', '--imgsz', '640', '--data', 'coco128.yaml', '--gpu', RTX_3060.name]);
     const est = cli.estimates[0]!;
     assert.equal(est.fits, false);
     assert.ok(message.includes(`batch 128 will not fit on ${RTX_3060.name}: needs ${formatBytes(est.bytes.device)}`), message);
