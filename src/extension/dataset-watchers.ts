@@ -1,5 +1,6 @@
 // VS Code side of DatasetWatch: file-system watchers for the datasets the open scripts train on,
 // the worker's and the host's caches to drop, and the documents to re-run (see dataset-watch.ts).
+// `onDidInvalidate` tells the rest (the open analysis panels) once both caches are dropped.
 
 import * as vscode from 'vscode';
 import { datasetYamlPath } from '../core/dataset/paths';
@@ -8,13 +9,20 @@ import type { DocumentAnalyzer } from './documents';
 import type { EstimateService } from './estimates';
 import type { WorkerClient } from './worker-client';
 
+export interface DatasetWatchers extends vscode.Disposable {
+  /** A dataset YAML (absolute path) whose files changed, after its cached estimates were dropped:
+   *  an estimate asked for from here on reads the dataset again. */
+  readonly onDidInvalidate: vscode.Event<string>;
+}
+
 export function watchDatasets(
   analyzer: DocumentAnalyzer,
   estimates: EstimateService,
   client: Pick<WorkerClient, 'datasetFiles' | 'invalidateDataset'>,
   log: (line: string) => void,
   debounceMs?: number,
-): vscode.Disposable {
+): DatasetWatchers {
+  const emitter = new vscode.EventEmitter<string>();
   const watch = new DatasetWatch(
     {
       files: (ref) => client.datasetFiles(ref),
@@ -23,6 +31,7 @@ export function watchDatasets(
         const dropped = estimates.invalidate((o) => !!o.data && datasetYamlPath(o.data, o.cwd) === yamlPath);
         const docs = analyzer.reanalyzeDataset(yamlPath);
         log(`dataset ${yamlPath}: ${dropped} cached estimate(s) dropped, ${docs} document(s) re-estimated`);
+        emitter.fire(yamlPath);
       },
       watch: (base, glob, onEvent) => {
         const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), glob));
@@ -36,9 +45,11 @@ export function watchDatasets(
   );
   const sub = analyzer.onDidUpdate(() => watch.sync(analyzer.datasetsInUse()));
   return {
+    onDidInvalidate: emitter.event,
     dispose: () => {
       sub.dispose();
       watch.dispose();
+      emitter.dispose();
     },
   };
 }

@@ -45,6 +45,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const diagnostics = new BatchDiagnostics(analyzer, getSettings);
   const hover = new MemoryHover(analyzer, estimates, getSettings, log);
   const forceNext = new Set<string>();
+  // Datasets the scripts train on: their YAML and label edits re-estimate the runs (and the open
+  // panels) that read them.
+  const datasetWatchers = watchDatasets(analyzer, estimates, client, (line) => log.info(line));
 
   const panels = new AnalysisPanels({
     extensionUri: context.extensionUri,
@@ -55,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
     showLog: () => log.show(true),
     log: (line) => log.info(line),
     gpu,
+    datasets: datasetWatchers,
   });
   const sidebar = new SidebarProvider({
     extensionUri: context.extensionUri,
@@ -73,8 +77,6 @@ export function activate(context: vscode.ExtensionContext): void {
     log: (line) => log.info(line),
   });
   const watchers = new ModelWatchers(analyzer);
-  // Datasets the scripts train on: their YAML and label edits re-estimate the runs that read them.
-  const datasetWatchers = watchDatasets(analyzer, estimates, client, (line) => log.info(line));
 
   const rel = (uri: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri));
   const pushSidebar = () => {

@@ -4,10 +4,10 @@
 
 import * as vscode from 'vscode';
 import type { AnalyzeOptions } from '../../core/options';
-import type { AnalysisResult, GpuInfo } from '../../core/result';
+import type { AnalysisResult } from '../../core/result';
 import { parsePersistedPanelState } from '../../protocol/webview';
 import type { GpuState } from '../gpu-state';
-import { PanelController } from './panelController';
+import { PanelController, type PanelDatasetSource } from './panelController';
 import { setWebviewHtml, webviewOptions } from './webviewSetup';
 
 export const ANALYSIS_VIEW_TYPE = 'yoloMemory.analysis';
@@ -20,8 +20,11 @@ export interface AnalysisPanelDeps {
   showLog(): void;
   log(line: string): void;
   /** The live nvidia-smi reading: estimates plan against the GPU without its usage (planningGpu),
-   *  so the panels' "Free now" comes from here. */
+   *  so the panels' "Free now" comes from here; a new planning GPU re-estimates the open panels
+   *  that follow it (see gpuFollow.ts). */
   gpu: Pick<GpuState, 'snapshot' | 'onDidChange'>;
+  /** The dataset watchers: an open panel whose dataset changed on disk re-estimates. */
+  datasets: PanelDatasetSource;
 }
 
 function panelTitle(options: AnalyzeOptions, result?: AnalysisResult | null): string {
@@ -59,6 +62,9 @@ export class AnalysisPanel implements vscode.Disposable {
           await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
           return uri.fsPath || uri.toString();
         },
+        // The controller subscribes to both and drops the subscriptions when the panel goes.
+        gpu: deps.gpu,
+        datasets: deps.datasets,
       },
       options,
       result,
@@ -75,15 +81,12 @@ export class AnalysisPanel implements vscode.Disposable {
       }),
       panel.onDidDispose(() => this.dispose()),
     );
-    if (!result) void this.controller.setOptions(options);
+    // No result, or one for a GPU that is no longer the planning one: estimate.
+    if (!this.controller.snapshot.result) void this.controller.setOptions(this.controller.options);
   }
 
   get model(): string {
     return this.controller.options.model;
-  }
-
-  setGpuNow(gpu: GpuInfo | null): void {
-    this.controller.setGpuNow(gpu);
   }
 
   update(options: AnalyzeOptions, result?: AnalysisResult): void {
@@ -105,7 +108,6 @@ export class AnalysisPanel implements vscode.Disposable {
 export class AnalysisPanels implements vscode.Disposable {
   private readonly panels = new Map<string, AnalysisPanel>();
   private readonly registration: vscode.Disposable;
-  private readonly gpuListener: { dispose(): void };
 
   constructor(private readonly deps: AnalysisPanelDeps) {
     this.registration = vscode.window.registerWebviewPanelSerializer(ANALYSIS_VIEW_TYPE, {
@@ -120,9 +122,6 @@ export class AnalysisPanels implements vscode.Disposable {
         panel.webview.options = webviewOptions(deps.extensionUri);
         this.adopt(panel, parsed.value.options, null);
       },
-    });
-    this.gpuListener = deps.gpu.onDidChange((s) => {
-      for (const p of this.panels.values()) p.setGpuNow(s.live);
     });
   }
 
@@ -152,7 +151,6 @@ export class AnalysisPanels implements vscode.Disposable {
 
   dispose(): void {
     this.registration.dispose();
-    this.gpuListener.dispose();
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
   }

@@ -22,8 +22,17 @@ export function applyPatch(o: AnalyzeOptions, p: OptionsPatch): AnalyzeOptions {
   return next;
 }
 
+const WHAT_IF = ' GPU (what-if)';
+
 /** Keep the detected GPU when its size is unchanged; otherwise it is a what-if GPU of that size. */
 function withTotal(gpu: GpuInfo | null, totalBytes: number): GpuInfo {
   if (gpu && gpu.totalBytes === totalBytes) return gpu;
-  return { name: `${formatBytes(totalBytes)} GPU (what-if)`, totalBytes, source: 'setting' };
+  return { name: `${formatBytes(totalBytes)}${WHAT_IF}`, totalBytes, source: 'setting' };
+}
+
+/** A GPU the user typed into the panel (made by withTotal), as opposed to the planning GPU the host
+ *  gave: a restored panel's options say which it had, and a what-if is never replaced by a newly
+ *  detected GPU. The gpu.memory setting's GPU is named `<size> GPU`, without the suffix. */
+export function isWhatIfGpu(gpu: GpuInfo | null | undefined): boolean {
+  return !!gpu && gpu.source === 'setting' && gpu.name.endsWith(WHAT_IF);
 }

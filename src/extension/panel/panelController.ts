@@ -1,13 +1,38 @@
 // The analysis panel's host-side logic without `vscode`: state, the ready handshake, re-estimates
-// on control changes with stale replies dropped, errors kept beside the last good result, exports.
-// analysisPanel.ts binds it to a real WebviewPanel; tests drive it with fakes.
+// on control changes with stale replies dropped, errors kept beside the last good result, exports,
+// and re-estimates of its own when what the estimate rests on changes outside the panel (the
+// planning GPU, the dataset on disk). analysisPanel.ts binds it to a real WebviewPanel; tests drive
+// it with fakes.
 
+import { datasetYamlPath } from '../../core/dataset/paths';
 import type { AnalyzeOptions } from '../../core/options';
 import type { AnalysisResult, GpuInfo } from '../../core/result';
 import { parseWebviewMessage, type HostToPanelMessage, type PanelState } from '../../protocol/webview';
 import { applyPatch } from './applyPatch';
 import { CancelSource, type CancellationToken } from './cancel';
 import { exportText, suggestedFileName } from './exportText';
+import { GpuFollow } from './gpuFollow';
+
+/** Quiet time before an open panel re-estimates after the GPU or its dataset changed: a settings
+ *  edit and the nvidia-smi reading it triggers, or a dataset invalidated just as the GPU changes,
+ *  cost one estimate. Short next to an estimate, so the panel does not look stuck. */
+export const PANEL_REFRESH_DELAY_MS = 300;
+
+export interface Subscription {
+  dispose(): unknown;
+}
+
+/** GpuState's shape: the planning GPU (what estimates are checked against) and the live reading. */
+export interface PanelGpuSource {
+  readonly snapshot: { planning: GpuInfo | null; live: GpuInfo | null };
+  onDidChange(listener: (s: { planning: GpuInfo | null; live: GpuInfo | null }, planningChanged: boolean) => void): Subscription;
+}
+
+/** The dataset watchers: fires with a dataset YAML's absolute path after the cached estimates
+ *  that read it were dropped (host and worker), so a new estimate reads the files again. */
+export interface PanelDatasetSource {
+  onDidInvalidate(listener: (yamlPath: string) => void): Subscription;
+}
 
 export interface PanelControllerDeps {
   post(msg: HostToPanelMessage): PromiseLike<boolean> | boolean;
@@ -17,6 +42,12 @@ export interface PanelControllerDeps {
   /** Ask where to save and write the file; resolves to the path, or undefined when the user cancels. */
   saveText(suggestedName: string, format: 'csv' | 'json', text: string): PromiseLike<string | undefined>;
   log(line: string): void;
+  /** Follow the planning GPU (absent: the panel keeps the GPU its options name). */
+  gpu?: PanelGpuSource;
+  /** Re-estimate when the panel's dataset changes on disk. */
+  datasets?: PanelDatasetSource;
+  /** Overrides PANEL_REFRESH_DELAY_MS (tests). */
+  refreshDelayMs?: number;
 }
 
 /** First line of an error's message, without the stack, capped: what the user reads. */
@@ -44,6 +75,10 @@ export class PanelController {
   private ticket = 0;
   private pending: CancelSource | null = null;
   private disposed = false;
+  private readonly gpuFollow: GpuFollow;
+  /** A re-estimate asked for by a GPU or dataset change, waiting for the quiet time. */
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly subscriptions: Subscription[] = [];
 
   constructor(
     private readonly deps: PanelControllerDeps,
@@ -51,7 +86,19 @@ export class PanelController {
     result: AnalysisResult | null = null,
     gpuNow: GpuInfo | null = null,
   ) {
-    this.state = { options, result, resultSeq: 0, busy: false, error: null, gpuNow };
+    this.gpuFollow = new GpuFollow(options.gpu);
+    const adopted = this.gpuFollow.hostOptions(options, deps.gpu?.snapshot.planning);
+    // Options built before the planning GPU changed: their result is for the old GPU, estimate again.
+    this.state = { options: adopted, result: adopted === options ? result : null, resultSeq: 0, busy: false, error: null, gpuNow };
+    if (deps.gpu) {
+      this.subscriptions.push(
+        deps.gpu.onDidChange((s, planningChanged) => {
+          this.setGpuNow(s.live);
+          if (planningChanged) this.planningChanged(s.planning);
+        }),
+      );
+    }
+    if (deps.datasets) this.subscriptions.push(deps.datasets.onDidInvalidate((yamlPath) => this.datasetChanged(yamlPath)));
   }
 
   get options(): AnalyzeOptions {
@@ -71,6 +118,8 @@ export class PanelController {
   /** New options from the host (the user ran the command again, the file changed). With a result,
    *  show it; without, estimate. */
   setOptions(options: AnalyzeOptions, result?: AnalysisResult): Promise<void> {
+    const adopted = this.gpuFollow.hostOptions(options, this.deps.gpu?.snapshot.planning);
+    if (adopted !== options) return this.reestimate(adopted); // the result is for an older GPU
     if (result) {
       this.cancelPending();
       this.ticket++;
@@ -114,13 +163,53 @@ export class PanelController {
           return;
         }
         this.webviewSeq = msg.seq;
-        return this.reestimate(applyPatch(this.state.options, msg.patch));
+        return this.reestimate(this.patched(msg.patch));
       case 'export':
         return this.export(msg.format);
     }
   }
 
+  /** The options after a webview patch, with the GPU choice it makes (or does not make) applied. */
+  private patched(raw: Parameters<typeof applyPatch>[1]): AnalyzeOptions {
+    const before = this.state.options;
+    const patch = this.gpuFollow.incoming(raw, before);
+    return this.gpuFollow.applied(before, applyPatch(before, patch), this.deps.gpu?.snapshot.planning);
+  }
+
+  /** The planning GPU changed: a panel that follows it takes the new one at once (so a control
+   *  change made meanwhile is estimated on it) and re-estimates after the quiet time. */
+  private planningChanged(planning: GpuInfo | null): void {
+    if (this.disposed) return;
+    const next = this.gpuFollow.planningChanged(this.state.options, planning);
+    if (!next) return;
+    this.state = { ...this.state, options: next };
+    this.scheduleRefresh();
+  }
+
+  /** A dataset's files changed and its cached estimates are gone: re-estimate if it is this one. */
+  private datasetChanged(yamlPath: string): void {
+    const o = this.state.options;
+    if (this.disposed || !o.data || datasetYamlPath(o.data, o.cwd) !== yamlPath) return;
+    this.scheduleRefresh();
+  }
+
+  /** Re-estimate with the panel's current options (the user's batch, imgsz, AMP, what-if GPU...)
+   *  once things are quiet; any estimate started before then makes this one unnecessary. */
+  private scheduleRefresh(): void {
+    this.cancelRefresh();
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      if (!this.disposed) void this.reestimate(this.state.options);
+    }, this.deps.refreshDelayMs ?? PANEL_REFRESH_DELAY_MS);
+  }
+
+  private cancelRefresh(): void {
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+  }
+
   private cancelPending(): void {
+    this.cancelRefresh();
     this.pending?.cancel();
     this.pending = null;
   }
@@ -177,5 +266,6 @@ export class PanelController {
   dispose(): void {
     this.disposed = true;
     this.cancelPending();
+    for (const s of this.subscriptions.splice(0)) s.dispose();
   }
 }
