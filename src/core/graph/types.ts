@@ -140,6 +140,10 @@ export interface HeadInfo {
   maskCoefficients?: number;
   /** Keypoint shape for pose, e.g. [17, 3]. */
   kptShape?: number[];
+  /** Keypoints the Pose head returns in training: (B, kpt_shape[0] * kpt_shape[1], anchors). */
+  keypoints?: number;
+  /** Angles the OBB head returns in training, after (sigmoid - 0.25) * pi: (B, ne, anchors). */
+  angle?: number;
 }
 
 export interface TrainGraph {

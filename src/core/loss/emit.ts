@@ -8,6 +8,10 @@
 //    the class scores against the assigner's target_scores; CIoU and DFL on the positive anchors.
 //  - v8SegmentationLoss adds, per positive anchor, a mask logit map (coefficients @ prototypes) and
 //    BCE against the ground-truth mask at the prototype resolution (imgsz/4), then a crop.
+//  - v8PoseLoss adds the decoded keypoints and, on the positive anchors, the OKS keypoint loss and
+//    the keypoint-visibility BCE (pose.ts).
+//  - v8OBBLoss decodes rotated boxes on every anchor (dist2rbox) and replaces CIoU by probiou on the
+//    positive anchors (obb.ts).
 //  - YOLOv5 v7.0 ComputeLoss: BCE on every objectness logit (a view of the level output, so the
 //    whole level output is kept) plus small per-target box and class terms.
 //  - Classify: cross-entropy (log_softmax + nll) over (B, nc).
@@ -17,6 +21,8 @@
 
 import type { GraphBuilder } from '../graph/builder';
 import type { HeadInfo } from '../graph/types';
+import { PROBIOU_SAVED_FLOATS_PER_POSITIVE, decodeRotatedBoxes } from './obb';
+import { decodeKeypoints, emitKeypointLoss } from './pose';
 
 /** TaskAlignedAssigner's topk in Ultralytics' v8DetectionLoss. */
 export const ASSIGNER_TOPK = 10;
@@ -63,6 +69,12 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
   const [pd, ps] = b.split(feats, [4 * regMax, nc], 1);
   const scores = b.contiguousCopy(b.permute(ps, [0, 2, 1]));
   const distri = b.contiguousCopy(b.permute(pd, [0, 2, 1]));
+  // pose and OBB read the head's extra output; a head without it (an ONNX export) keeps the detection terms
+  const pose = head.task === 'pose' && head.keypoints !== undefined && head.kptShape?.length === 2;
+  const obb = head.task === 'obb' && head.angle !== undefined;
+  if ((head.task === 'pose' && !pose) || (head.task === 'obb' && !obb)) {
+    b.notes.push(`the ${head.task} loss's extra terms are not modelled (the head's ${head.task === 'pose' ? 'keypoints' : 'angles'} are unknown): its detection terms only`);
+  }
 
   // bbox_decode: softmax over the reg_max bins, then matmul with the bin indices (proj)
   const bins = b.reshape(distri, [B, A, 4, regMax]);
@@ -70,16 +82,15 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
   const proj = b.constant([regMax, 1], 'float32', 'proj');
   const dist = b.reshape(b.matmul(probs, proj), [B, A, 4]);
   const anchors = b.constant([A, 2], 'float32', 'anchor_points');
-  const [lt, rb] = b.chunk(dist, 2, -1);
-  const x1y1 = b.binary('sub', anchors, lt);
-  const x2y2 = b.binary('add', anchors, rb);
-  const boxes = b.cat([x1y1, x2y2], -1);
+  const boxes = obb ? decodeRotatedBoxes(b, head, dist, anchors) : xyxyBoxes(b, dist, anchors);
+  const keypoints = pose ? decodeKeypoints(b, head, A) : null;
 
   // assigner outputs (no grad): target_scores (B, A, nc), fg_mask (B, A)
   const targetScores = b.constant([B, A, nc], 'float32', 'target_scores');
   // the TaskAlignedAssigner runs here (no_grad): memory/step.ts allocates its transient peak at this op
   b.ops[b.ops.length - 1].attrs.assigner = true;
   const fgMask = b.constant([B, A], 'bool', 'fg_mask');
+  const gtIdx = pose ? b.constant([B, A], 'int64', 'target_gt_idx') : null;
   b.reduce(b.bceWithLogits(scores, targetScores));
 
   const positives = Math.min(B * A, B * opts.objectsPerImage * ASSIGNER_TOPK);
@@ -87,13 +98,23 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
     const posBoxes = b.index(boxes, fgMask, positives);
     const posDist = b.index(distri, fgMask, positives);
     const dfl = dflSavedPerPositive(regMax);
-    b.lossTerms([posBoxes], positives * CIOU_SAVED_FLOATS_PER_POSITIVE, 0, 'bbox_iou(CIoU)');
+    if (obb) b.lossTerms([posBoxes], positives * PROBIOU_SAVED_FLOATS_PER_POSITIVE, 0, 'probiou');
+    else b.lossTerms([posBoxes], positives * CIOU_SAVED_FLOATS_PER_POSITIVE, 0, 'bbox_iou(CIoU)');
     b.lossTerms([posDist], positives * dfl.floats, positives * dfl.int64s, 'DFL');
+  }
+  if (keypoints !== null && gtIdx !== null && positives > 0) {
+    emitKeypointLoss(b, head, keypoints, fgMask, gtIdx, positives, opts.objectsPerImage);
   }
 
   if (head.task === 'segment' && head.proto !== undefined && head.maskCoefficients !== undefined && positives > 0) {
     emitMaskLoss(b, head, fgMask, positives);
   }
+}
+
+/** dist2bbox(xywh=False): anchor -/+ the left-top and right-bottom distances, nothing saved. */
+function xyxyBoxes(b: GraphBuilder, dist: number, anchors: number): number {
+  const [lt, rb] = b.chunk(dist, 2, -1);
+  return b.cat([b.binary('sub', anchors, lt), b.binary('add', anchors, rb)], -1);
 }
 
 /** v8SegmentationLoss.single_mask_loss: per image, coefficients of its positive anchors @ that image's

@@ -97,19 +97,19 @@ export function emitHead(e: Emitter, xs: number[], path: string, h: HeadArgs, v5
     case 'Pose': {
       const kpt = a[1] as number[];
       const nk = kpt[0] * kpt[1];
-      extraOutputs(e, xs, path, ch, Math.max(Math.floor(ch[0] / 4), nk), nk);
+      const kp = extraOutputs(e, xs, path, ch, Math.max(Math.floor(ch[0] / 4), nk), nk);
       const levels = detect(e, xs, path, nc, ch, h.legacy);
-      return { ...v8Info(e, 'pose', nc, levels, nk), kptShape: [...kpt] };
+      return { ...v8Info(e, 'pose', nc, levels, nk), kptShape: [...kpt], keypoints: kp };
     }
     case 'OBB': {
       const ne = a[1] as number;
       const raw = extraOutputs(e, xs, path, ch, Math.max(Math.floor(ch[0] / 4), ne), ne);
-      e.b.inModule({ path }, () => {
+      const angle = e.b.inModule({ path }, () => {
         const s = e.b.act('sigmoid', raw, 'sigmoid', `${path}.sigmoid`);
-        e.b.scale(e.b.scale(s, 'sub', `${path}.sub`), 'mul', `${path}.mul`);
+        return e.b.scale(e.b.scale(s, 'sub', `${path}.sub`), 'mul', `${path}.mul`);
       });
       const levels = detect(e, xs, path, nc, ch, h.legacy);
-      return v8Info(e, 'obb', nc, levels, ne);
+      return { ...v8Info(e, 'obb', nc, levels, ne), angle };
     }
     case 'Classify':
       return classify(e, xs, path, a as number[]);
