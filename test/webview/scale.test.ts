@@ -39,6 +39,12 @@ test('niceTicks covers a tiny span far from zero (a property counterexample)', (
   assert.ok(t.max >= lo + 0.001 && t.min <= lo);
 });
 
+test('niceTicks starts at or below lo when floor(lo / step) * step rounds up (fuzz seed 821253043)', () => {
+  const t = niceTicks(-1000000, -1000000 + 0.001, 6);
+  assert.ok(t.min <= -1000000, `min ${t.min}`);
+  assert.ok(t.max >= -1000000 + 0.001, `max ${t.max}`);
+});
+
 test('integerTicks never steps by less than 1', () => {
   assert.deepEqual(integerTicks(0, 3).values, [0, 1, 2, 3]);
   const t = integerTicks(0, 130);

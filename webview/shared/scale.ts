@@ -27,7 +27,10 @@ export function niceTicks(lo: number, hi: number, target = 5): Ticks {
   if (hi < lo) [lo, hi] = [hi, lo];
   if (hi === lo) hi = lo === 0 ? 1 : lo + Math.abs(lo);
   const step = niceStep(hi - lo, target);
-  const min = Math.floor(lo / step) * step;
+  let min = Math.floor(lo / step) * step;
+  // floor(lo / step) * step can round to just above lo when |lo| / step nears 2^53 / 1e6
+  // (lo = -1e6, step = 2e-4 gave a min 1e-10 above lo); one step down restores the bound.
+  if (min > lo) min -= step;
   // Count steps from min rather than rounding hi / step: near |x| = 1e6 with tiny steps the
   // quotient loses the last digits and the top tick could fall just below hi.
   let n = Math.max(1, Math.round((Math.ceil(hi / step) * step - min) / step));
