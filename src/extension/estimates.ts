@@ -3,6 +3,7 @@
 // (a hover, the status bar and diagnostics asking at once share it), and an event every feature
 // subscribes to when a new result lands. Free of vscode: the client and token are structural.
 
+import { stillFresh } from '../core/free-ram-freshness';
 import type { AnalyzeOptions } from '../core/options';
 import type { AnalysisResult } from '../core/result';
 import { WorkerError } from '../protocol/worker';
@@ -28,20 +29,28 @@ interface InFlight {
 }
 
 export class EstimateService {
-  private readonly results = new Map<string, { options: AnalyzeOptions; result: AnalysisResult }>();
+  private readonly results = new Map<string, { options: AnalyzeOptions; result: AnalysisResult; at: number }>();
   private readonly errors = new Map<string, { options: AnalyzeOptions; error: WorkerError }>();
   private readonly inflight = new Map<string, InFlight>();
   private readonly listeners = new Set<(e: EstimateEvent) => void>();
 
-  constructor(private readonly client: Pick<WorkerClient, 'analyze'>) {}
+  constructor(
+    private readonly client: Pick<WorkerClient, 'analyze'>,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   static key(options: AnalyzeOptions): string {
     return stableJson(options);
   }
 
-  /** The cached result for these options, if any (synchronous: for hovers and the status bar). */
+  /** The cached result for these options, if any (synchronous: for hovers and the status bar).
+   *  A result whose free-RAM reading has aged out is still returned — a hover must not wait — and
+   *  a refresh starts behind it; its landing is announced like any other result. */
   peek(options: AnalyzeOptions): AnalysisResult | undefined {
-    return this.results.get(EstimateService.key(options))?.result;
+    const key = EstimateService.key(options);
+    const e = this.results.get(key);
+    if (e && !stillFresh(e.options, e.result, e.at, this.now()) && !this.inflight.has(key)) this.estimate(options).catch(() => undefined);
+    return e?.result;
   }
 
   /** The last error for these options, if the last attempt failed. */
@@ -62,10 +71,10 @@ export class EstimateService {
    *  when every caller waiting on it has cancelled. `force` re-runs a file quarantined by a crash. */
   estimate(options: AnalyzeOptions, token?: CancellationLike, force = false): Promise<AnalysisResult> {
     const key = EstimateService.key(options);
-    const hit = this.results.get(key)?.result;
-    if (hit && !force) {
-      this.touch(key, options, hit);
-      return Promise.resolve(hit);
+    const cached = this.results.get(key);
+    if (cached && !force && stillFresh(cached.options, cached.result, cached.at, this.now())) {
+      this.touch(key, options, cached.result, cached.at);
+      return Promise.resolve(cached.result);
     }
     let entry = this.inflight.get(key);
     if (!entry) {
@@ -164,9 +173,9 @@ export class EstimateService {
     return n;
   }
 
-  private touch(key: string, options: AnalyzeOptions, result: AnalysisResult): void {
+  private touch(key: string, options: AnalyzeOptions, result: AnalysisResult, at = this.now()): void {
     this.results.delete(key);
-    this.results.set(key, { options, result });
+    this.results.set(key, { options, result, at });
     while (this.results.size > HOST_CACHE_ENTRIES) this.results.delete(this.results.keys().next().value as string);
   }
 

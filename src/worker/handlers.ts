@@ -5,6 +5,7 @@ import type { AnalyzeOptions } from '../core/options';
 import type { ModelSource } from '../core/model-source';
 import type { AnalysisResult } from '../core/result';
 import { datasetYamlPath } from '../core/dataset/paths';
+import { stillFresh } from '../core/free-ram-freshness';
 import {
   WorkerError,
   type AnalyzeParams,
@@ -48,13 +49,15 @@ export interface CachedResult {
   result: AnalysisResult;
   /** The dataset YAML the result read (options.data, resolved), so its edits can drop it. */
   dataset: string | null;
+  /** When it was computed (ms, the handlers' clock): results that read free RAM expire. */
+  at: number;
 }
 
 export const RESULT_CACHE_ENTRIES = 32;
 /** Opened models hold their decoded graph structure (no weight bytes): a few MiB at most each. */
 export const SOURCE_CACHE_ENTRIES = 8;
 
-export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIES): Handlers {
+export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIES, now: () => number = Date.now): Handlers {
   const cache = new LruCache<CachedResult>(cacheEntries);
   // Same model content, other options (batch, imgsz, GPU): reuse the opened model, skip the parse.
   const sources = new LruCache<ModelSource>(SOURCE_CACHE_ENTRIES);
@@ -70,7 +73,7 @@ export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIE
     const dataset = options.data ? datasetYamlPath(options.data, options.cwd) : null;
     const key = `${mk.key}|${dataset ? `${dataset}#${datasetRevs.get(dataset) ?? 0}` : ''}|${stableJson(options)}`;
     const hit = cache.get(key);
-    if (hit) return { result: hit.result, cached: true, elapsedMs: performance.now() - t0 };
+    if (hit && stillFresh(options, hit.result, hit.at, now())) return { result: hit.result, cached: true, elapsedMs: performance.now() - t0 };
     const file = mk.file ?? options.model;
     let source = sources.get(`${mk.key}|${options.model}`);
     if (!source && core.openModel) {
@@ -80,7 +83,7 @@ export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIE
     }
     const result = await guard(() => core.analyze(options, { signal, source }), file, signal);
     throwIfAborted(signal);
-    cache.set(key, { result, dataset });
+    cache.set(key, { result, dataset, at: now() });
     return { result, cached: false, elapsedMs: performance.now() - t0 };
   }
 

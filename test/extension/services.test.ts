@@ -7,6 +7,7 @@ import type { AnalyzeOptions } from '../../src/core/options';
 import type { AnalysisResult } from '../../src/core/result';
 import { KeyedDebouncer } from '../../src/extension/debounce';
 import { EstimateService } from '../../src/extension/estimates';
+import { FREE_RAM_FRESH_MS } from '../../src/core/free-ram-freshness';
 import { GpuState } from '../../src/extension/gpu-state';
 import { CancelSource } from '../../src/extension/panel/cancel';
 import { readSettings } from '../../src/extension/settings';
@@ -115,6 +116,46 @@ describe('EstimateService', () => {
     assert.equal(svc.lastError({ model: 'bad.onnx' }), undefined);
     svc.clear();
     assert.equal(svc.peek({ model: 'bad.onnx' }), undefined);
+  });
+});
+
+describe('EstimateService and free RAM', () => {
+  const withRam = (free: number) => ({ model: { name: 'yolov8n' }, dataset: { hostRam: { freeRamBytes: free } } }) as unknown as AnalysisResult;
+  const options: AnalyzeOptions = { model: 'yolov8n', batch: [16], data: 'data.yaml', cache: 'ram' };
+
+  test('an aged free-RAM reading is still shown at once, refreshed behind it, and announced', async () => {
+    const c = controlledClient();
+    let clock = 0;
+    const svc = new EstimateService(c, () => clock);
+    const landed: number[] = [];
+    svc.onDidEstimate((e) => landed.push((e.result?.dataset?.hostRam as unknown as { freeRamBytes: number }).freeRamBytes));
+    const first = svc.estimate(options);
+    c.calls[0]!.resolve({ result: withRam(8), cached: false, elapsedMs: 1 });
+    await first;
+
+    clock = FREE_RAM_FRESH_MS - 1;
+    assert.equal(svc.peek(options), await first);
+    await svc.estimate(options);
+    assert.equal(c.calls.length, 1, 'fresh: no request');
+
+    clock = FREE_RAM_FRESH_MS;
+    assert.equal(svc.peek(options), await first, 'the hover does not wait for the refresh');
+    assert.equal(c.calls.length, 2, 'the refresh started');
+    svc.peek(options);
+    const waiting = svc.estimate(options);
+    assert.equal(c.calls.length, 2, 'one refresh, shared');
+    c.calls[1]!.resolve({ result: withRam(4), cached: false, elapsedMs: 1 });
+    assert.equal(await waiting, svc.peek(options));
+    assert.deepEqual(landed, [8, 4]);
+
+    const fixed = { ...options, freeRamBytes: 2 ** 30 };
+    const f = svc.estimate(fixed);
+    c.calls[2]!.resolve({ result: withRam(2 ** 30), cached: false, elapsedMs: 1 });
+    await f;
+    clock += 10 * FREE_RAM_FRESH_MS;
+    svc.peek(fixed);
+    await svc.estimate(fixed);
+    assert.equal(c.calls.length, 3, 'free RAM fixed by the options never ages');
   });
 });
 
