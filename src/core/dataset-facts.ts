@@ -18,7 +18,7 @@ export const DEFAULT_WORKERS = 8;
 
 function unavailable(source: string, message: string): DatasetFacts {
   return {
-    summary: { source, images: null, objects: null, sampled: null, assignerObjects: null, explanation: message, hostRam: null, notes: [message] },
+    summary: { source, images: null, objects: null, sampled: null, assignerObjects: null, explanation: message, hostRam: null, freeRamReadAt: null, notes: [message] },
     objectsFor: () => null,
   };
 }
@@ -41,6 +41,7 @@ export async function datasetFacts(opts: AnalyzeOptions, imgsz: number, batchPer
   // batch sizes (re-simulating per batch would only add sampling noise, and a non-monotone curve).
   const first = assignerObjects(train, batchPerGpu);
   const objectsFor = () => first.value;
+  const freeRamReadAt = opts.freeRamBytes === undefined ? Date.now() : null;
   const hostRam = hostRamEstimate(train, {
     imgsz,
     batch: batchPerGpu,
@@ -62,6 +63,7 @@ export async function datasetFacts(opts: AnalyzeOptions, imgsz: number, batchPer
       assignerObjects: first.value,
       explanation: first.explanation,
       hostRam,
+      freeRamReadAt,
       notes: [...found.spec.notes, ...train.notes],
     },
     objectsFor,

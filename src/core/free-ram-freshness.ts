@@ -2,19 +2,16 @@
 // a function of its options and the files' bytes (the caches key on those), but the host-RAM verdict
 // compares the data pipeline with `os.freemem()` at the moment of the analysis, and free RAM moves
 // as other programs start and stop. Re-reading it per hover would defeat the caches; a minute keeps
-// hovers instant and the cache=ram warning no more than a minute behind the machine.
+// hovers instant and the cache=ram warning no more than a minute behind the machine. The age is
+// the reading's own (`DatasetSummary.freeRamReadAt`), so a result passed from the worker's cache to
+// the host's is not made younger on the way.
 
-import type { AnalyzeOptions } from './options';
 import type { AnalysisResult } from './result';
 
 export const FREE_RAM_FRESH_MS = 60_000;
 
-/** The result compared against free RAM read at analysis time (not a value the options fixed). */
-export function readsFreeRam(options: AnalyzeOptions, result: AnalysisResult): boolean {
-  return options.freeRamBytes === undefined && result.dataset?.hostRam != null;
-}
-
-/** A cached result computed at `at` (ms) may still be served at `now`. */
-export function stillFresh(options: AnalyzeOptions, result: AnalysisResult, at: number, now: number): boolean {
-  return !readsFreeRam(options, result) || now - at < FREE_RAM_FRESH_MS;
+/** The result may still be served at `now` (ms since the epoch). */
+export function stillFresh(result: AnalysisResult, now: number): boolean {
+  const readAt = result.dataset?.freeRamReadAt;
+  return readAt == null || now - readAt < FREE_RAM_FRESH_MS;
 }

@@ -156,6 +156,10 @@ export interface DatasetSummary {
   explanation: string;
   /** Host memory of the data pipeline (cache=ram, loader workers, pinned batches). */
   hostRam: import('./dataset/host-ram').HostRamEstimate | null;
+  /** When `hostRam` read the machine's free RAM (ms since the epoch): the one input outside the
+   *  options and files, so caches expire the result by it. null when the options fixed free RAM
+   *  or nothing was estimated. */
+  freeRamReadAt: number | null;
   notes: string[];
 }
 

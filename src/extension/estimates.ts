@@ -29,7 +29,7 @@ interface InFlight {
 }
 
 export class EstimateService {
-  private readonly results = new Map<string, { options: AnalyzeOptions; result: AnalysisResult; at: number }>();
+  private readonly results = new Map<string, { options: AnalyzeOptions; result: AnalysisResult }>();
   private readonly errors = new Map<string, { options: AnalyzeOptions; error: WorkerError }>();
   private readonly inflight = new Map<string, InFlight>();
   private readonly listeners = new Set<(e: EstimateEvent) => void>();
@@ -49,7 +49,7 @@ export class EstimateService {
   peek(options: AnalyzeOptions): AnalysisResult | undefined {
     const key = EstimateService.key(options);
     const e = this.results.get(key);
-    if (e && !stillFresh(e.options, e.result, e.at, this.now()) && !this.inflight.has(key)) this.estimate(options).catch(() => undefined);
+    if (e && !stillFresh(e.result, this.now()) && !this.inflight.has(key)) this.estimate(options).catch(() => undefined);
     return e?.result;
   }
 
@@ -71,10 +71,10 @@ export class EstimateService {
    *  when every caller waiting on it has cancelled. `force` re-runs a file quarantined by a crash. */
   estimate(options: AnalyzeOptions, token?: CancellationLike, force = false): Promise<AnalysisResult> {
     const key = EstimateService.key(options);
-    const cached = this.results.get(key);
-    if (cached && !force && stillFresh(cached.options, cached.result, cached.at, this.now())) {
-      this.touch(key, options, cached.result, cached.at);
-      return Promise.resolve(cached.result);
+    const hit = this.results.get(key)?.result;
+    if (hit && !force && stillFresh(hit, this.now())) {
+      this.touch(key, options, hit);
+      return Promise.resolve(hit);
     }
     let entry = this.inflight.get(key);
     if (!entry) {
@@ -173,9 +173,9 @@ export class EstimateService {
     return n;
   }
 
-  private touch(key: string, options: AnalyzeOptions, result: AnalysisResult, at = this.now()): void {
+  private touch(key: string, options: AnalyzeOptions, result: AnalysisResult): void {
     this.results.delete(key);
-    this.results.set(key, { options, result, at });
+    this.results.set(key, { options, result });
     while (this.results.size > HOST_CACHE_ENTRIES) this.results.delete(this.results.keys().next().value as string);
   }
 

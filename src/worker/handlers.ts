@@ -49,8 +49,6 @@ export interface CachedResult {
   result: AnalysisResult;
   /** The dataset YAML the result read (options.data, resolved), so its edits can drop it. */
   dataset: string | null;
-  /** When it was computed (ms, the handlers' clock): results that read free RAM expire. */
-  at: number;
 }
 
 export const RESULT_CACHE_ENTRIES = 32;
@@ -73,7 +71,7 @@ export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIE
     const dataset = options.data ? datasetYamlPath(options.data, options.cwd) : null;
     const key = `${mk.key}|${dataset ? `${dataset}#${datasetRevs.get(dataset) ?? 0}` : ''}|${stableJson(options)}`;
     const hit = cache.get(key);
-    if (hit && stillFresh(options, hit.result, hit.at, now())) return { result: hit.result, cached: true, elapsedMs: performance.now() - t0 };
+    if (hit && stillFresh(hit.result, now())) return { result: hit.result, cached: true, elapsedMs: performance.now() - t0 };
     const file = mk.file ?? options.model;
     let source = sources.get(`${mk.key}|${options.model}`);
     if (!source && core.openModel) {
@@ -83,7 +81,7 @@ export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIE
     }
     const result = await guard(() => core.analyze(options, { signal, source }), file, signal);
     throwIfAborted(signal);
-    cache.set(key, { result, dataset, at: now() });
+    cache.set(key, { result, dataset });
     return { result, cached: false, elapsedMs: performance.now() - t0 };
   }
 

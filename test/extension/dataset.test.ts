@@ -137,6 +137,16 @@ describe('hover card and cache diagnostics over real estimates', () => {
     assert.equal(cacheProblem(scan.runs[0]!, ram), null);
   });
 
+  test('the result says when it read free RAM, and that it did not when the options fixed it', async () => {
+    const t0 = Date.now();
+    const read = await analyze(options(0).options);
+    const at = read.dataset!.freeRamReadAt;
+    assert.ok(at !== null && at >= t0 && at <= Date.now(), `freeRamReadAt ${at}`);
+    const fixed = await analyze({ ...options(0).options, freeRamBytes: 2 ** 34 });
+    assert.equal(fixed.dataset!.freeRamReadAt, null);
+    assert.equal(fixed.dataset!.hostRam!.freeRamBytes, 2 ** 34);
+  });
+
   test("cache=ram beyond Ultralytics' own check: it skips the cache", async () => {
     const need = ram.dataset!.hostRam!.cache.ramBytes;
     // Less free RAM than the cache with its 50 % margin, more than the rest of the pipeline.

@@ -120,7 +120,7 @@ describe('EstimateService', () => {
 });
 
 describe('EstimateService and free RAM', () => {
-  const withRam = (free: number) => ({ model: { name: 'yolov8n' }, dataset: { hostRam: { freeRamBytes: free } } }) as unknown as AnalysisResult;
+  const withRam = (free: number, freeRamReadAt: number | null) => ({ model: { name: 'yolov8n' }, dataset: { hostRam: { freeRamBytes: free }, freeRamReadAt } }) as unknown as AnalysisResult;
   const options: AnalyzeOptions = { model: 'yolov8n', batch: [16], data: 'data.yaml', cache: 'ram' };
 
   test('an aged free-RAM reading is still shown at once, refreshed behind it, and announced', async () => {
@@ -130,7 +130,7 @@ describe('EstimateService and free RAM', () => {
     const landed: number[] = [];
     svc.onDidEstimate((e) => landed.push((e.result?.dataset?.hostRam as unknown as { freeRamBytes: number }).freeRamBytes));
     const first = svc.estimate(options);
-    c.calls[0]!.resolve({ result: withRam(8), cached: false, elapsedMs: 1 });
+    c.calls[0]!.resolve({ result: withRam(8, clock), cached: false, elapsedMs: 1 });
     await first;
 
     clock = FREE_RAM_FRESH_MS - 1;
@@ -144,13 +144,13 @@ describe('EstimateService and free RAM', () => {
     svc.peek(options);
     const waiting = svc.estimate(options);
     assert.equal(c.calls.length, 2, 'one refresh, shared');
-    c.calls[1]!.resolve({ result: withRam(4), cached: false, elapsedMs: 1 });
+    c.calls[1]!.resolve({ result: withRam(4, clock), cached: false, elapsedMs: 1 });
     assert.equal(await waiting, svc.peek(options));
     assert.deepEqual(landed, [8, 4]);
 
     const fixed = { ...options, freeRamBytes: 2 ** 30 };
     const f = svc.estimate(fixed);
-    c.calls[2]!.resolve({ result: withRam(2 ** 30), cached: false, elapsedMs: 1 });
+    c.calls[2]!.resolve({ result: withRam(2 ** 30, null), cached: false, elapsedMs: 1 });
     await f;
     clock += 10 * FREE_RAM_FRESH_MS;
     svc.peek(fixed);

@@ -126,6 +126,7 @@ test('panel: the Dataset section appears only with a dataset, with its host-RAM 
       verdict: 'exceeds',
       notes: [],
     },
+    freeRamReadAt: null,
     notes: [],
   } as NonNullable<PanelState['result']>['dataset'];
   await p.send({ type: 'panelState', state: panelState({ result: { ...sampleResult({ layers: 300 }), dataset } }) });

@@ -9,13 +9,15 @@ import type { AnalysisResult } from '../../src/core/result';
 import { FREE_RAM_FRESH_MS } from '../../src/core/free-ram-freshness';
 import { createHandlers, type CoreApi } from '../../src/worker/handlers';
 
-function countingCore() {
+/** A core whose analyses read free RAM (1000 + call number) on the test's clock, like datasetFacts. */
+function countingCore(clock: () => number) {
   const calls: AnalyzeOptions[] = [];
   const core: CoreApi = {
     async analyze(options) {
       calls.push(options);
       const hostRam = options.data ? { freeRamBytes: options.freeRamBytes ?? 1000 + calls.length } : null;
-      return { model: { name: options.model }, dataset: options.data ? { hostRam } : null } as unknown as AnalysisResult;
+      const freeRamReadAt = options.data && options.freeRamBytes === undefined ? clock() : null;
+      return { model: { name: options.model }, dataset: options.data ? { hostRam, freeRamReadAt } : null } as unknown as AnalysisResult;
     },
     extractScript: () => ({ runs: [], notes: [] }) as never,
     queryGpus: async () => ({}) as never,
@@ -28,8 +30,8 @@ function countingCore() {
 const signal = new AbortController().signal;
 
 test('a result that read free RAM is recomputed after FREE_RAM_FRESH_MS; others stay cached', async () => {
-  const { core, calls } = countingCore();
   let clock = 1_000_000;
+  const { core, calls } = countingCore(() => clock);
   const h = createHandlers(core, 8, () => clock);
   const withData = { model: 'yolov8n', batch: [16], data: '/nowhere/data.yaml', cache: 'ram' as const };
   const fixedRam = { ...withData, freeRamBytes: 64 * 2 ** 30 };

@@ -28,8 +28,8 @@ export function niceTicks(lo: number, hi: number, target = 5): Ticks {
   if (hi === lo) hi = lo === 0 ? 1 : lo + Math.abs(lo);
   const step = niceStep(hi - lo, target);
   let min = Math.floor(lo / step) * step;
-  // floor(lo / step) * step can round to just above lo when |lo| / step nears 2^53 / 1e6
-  // (lo = -1e6, step = 2e-4 gave a min 1e-10 above lo); one step down restores the bound.
+  // The product floor(lo / step) * step is rounded and can land just above lo when |lo| is large
+  // next to the step (lo = -1e6, step = 2e-4 gave a min 1e-10 above lo); one step down restores it.
   if (min > lo) min -= step;
   // Count steps from min rather than rounding hi / step: near |x| = 1e6 with tiny steps the
   // quotient loses the last digits and the top tick could fall just below hi.
