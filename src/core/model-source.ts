@@ -2,7 +2,6 @@
 // Three kinds: a built-in name (yolov8n, yolov8n.pt, yolo11s-seg), a model YAML, an ONNX file.
 // The worker caches opened sources; building a graph is cheap next to reading the file.
 
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { TrainGraph } from './graph/types';
 import type { SavedSummary } from './memory/saved';
@@ -15,6 +14,7 @@ import { convertOnnx } from './onnx-train/convert';
 import { inferShapes } from './shape';
 import { OPTION_LIMITS } from './validate';
 import { buildGraph, parseArchYaml, resolveArch, resolveBuiltin } from './yolo';
+import { readYamlFile } from './yolo/build';
 import type { ArchSpec, ResolvedModel } from './yolo/types';
 
 export class ModelOpenError extends Error {}
@@ -45,12 +45,7 @@ export async function openModel(spec: string): Promise<ModelSource> {
   const lower = spec.toLowerCase();
   if (lower.endsWith('.onnx')) return openOnnx(spec);
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) {
-    let text: string;
-    try {
-      text = readFileSync(spec, 'utf8');
-    } catch (e) {
-      throw new ModelOpenError(`${basename(spec)}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
+    const text = readYamlFile(spec);
     return yamlSource(parseArchYaml(text, basename(spec)), spec, 'yaml');
   }
   const builtin = resolveBuiltin(spec);

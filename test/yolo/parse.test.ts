@@ -144,7 +144,7 @@ describe('malformed YAML gives one-line errors', () => {
 
   it('files: missing, directory', () => {
     assert.throws(() => buildFromYamlFile('/nonexistent/dir/yolov8n.yaml', { batch: 1, imgsz: 64 }), (e: Error) => e.message === 'yolov8n.yaml: file not found');
-    assert.throws(() => buildFromYamlFile(import.meta.dirname, { batch: 1, imgsz: 64 }), /: not a file$/);
+    assert.throws(() => buildFromYamlFile(import.meta.dirname, { batch: 1, imgsz: 64 }), /: is a folder, not a file$/);
   });
 
   it('a small valid model still builds after all that', () => {

@@ -3,8 +3,8 @@
 // walking marker segments), BMP (DIB header), WebP (VP8 / VP8L / VP8X chunks) and GIF (logical
 // screen). Every read is bounds-checked; anything else is "unknown", not an error.
 
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, readSync } from 'node:fs';
+import { openRegular, openRegularSync } from '../fs/regular-file';
 
 export interface HeaderSize {
   format: string;
@@ -141,7 +141,8 @@ const errCode = (e: unknown, fallback: string) => (e as NodeJS.ErrnoException).c
 export async function readImageSize(path: string): Promise<HeaderRead> {
   let fh;
   try {
-    fh = await open(path, 'r');
+    // regular files only: a FIFO named x.jpg would block the scan (fs/regular-file.ts)
+    fh = (await openRegular(path)).fh;
   } catch (e) {
     return { kind: 'unreadable', reason: errCode(e, 'open failed') };
   }
@@ -168,7 +169,7 @@ const scratch = Buffer.allocUnsafe(HEAD_BYTES);
 export function readImageSizeSync(path: string): HeaderRead {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openRegularSync(path).fd;
   } catch (e) {
     return { kind: 'unreadable', reason: errCode(e, 'open failed') };
   }

@@ -2,8 +2,8 @@
 // reads in flight, for slow or network disks). Missing file, a folder named x.txt or a read error →
 // null: Ultralytics treats the image as having no label file (`os.path.isfile(lb_file)` is false).
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openRegular, openRegularSync } from '../fs/regular-file';
 
 /** A label file larger than this is read only up to it (the scan notes it). */
 export const MAX_LABEL_BYTES = 16 << 20;
@@ -20,7 +20,8 @@ const first = Buffer.allocUnsafe(FIRST_READ);
 export function readLabelSync(path: string): LabelText | null {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // regular files only: a FIFO or a link to a device would block or never end
+    fd = openRegularSync(path).fd;
   } catch {
     return null;
   }
@@ -53,7 +54,7 @@ export function readLabelSync(path: string): LabelText | null {
 export async function readLabel(path: string): Promise<LabelText | null> {
   let fh;
   try {
-    fh = await open(path, 'r');
+    fh = (await openRegular(path)).fh;
   } catch {
     return null;
   }

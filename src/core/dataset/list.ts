@@ -6,11 +6,17 @@
 // Symlinked folders are followed once per real folder (device + inode), so a link loop ends.
 // Paths are yielded as listed (not realpath'd), because the label path is derived from them.
 
-import { createReadStream, opendirSync, statSync, type Dir, type Dirent } from 'node:fs';
+import { opendirSync, statSync, type Dir, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { boundedLines, type LineStats } from '../fs/lines';
+import { openRegular } from '../fs/regular-file';
 import { isImagePath } from './paths';
+
+/** A list file is read up to this size (Objects365's train.txt, ~1.7 M lines, is ~100 MiB). */
+export const MAX_LIST_BYTES = 512 * 2 ** 20;
+/** Lines longer than this are not image paths (PATH_MAX is 4096) and are skipped. */
+export const MAX_LINE = 4096;
 
 /** Synchronous directory reads run in slices this long; then the event loop gets a turn. */
 export const SLICE_MS = 10;
@@ -113,36 +119,49 @@ export async function* listImages(sources: string[], opts: ListOptions): AsyncGe
     } else if (isImagePath(src)) {
       out.chunk.push(src);
     } else {
-      // A list file: stream its lines.
+      // A list file: stream its lines. Only a regular file (a FIFO or /dev/urandom named as a split
+      // would block or never end), at most MAX_LIST_BYTES, lines of at most MAX_LINE characters.
+      let fh;
+      try {
+        fh = (await openRegular(src)).fh;
+      } catch (e) {
+        opts.notes.push(`${src} ${(e as Error).message}: not read as an image list`);
+        continue;
+      }
       const parent = dirname(src);
       const base = opts.cwd ?? parent;
       let guessedBase = false;
-      const rl = createInterface({ input: createReadStream(src, { encoding: 'utf8' }), crlfDelay: Infinity });
+      const stats: LineStats = { longLines: 0, truncated: false };
       let n = 0;
-      for await (const line of rl) {
-        const x = line.trim();
-        if (!x || !isImagePath(x)) continue;
-        // Ultralytics: `./x` is relative to the list's folder; other relative lines to the process cwd.
-        if (x.startsWith('./')) out.chunk.push(join(parent, x.slice(2)));
-        else if (isAbsolute(x)) out.chunk.push(x);
-        else {
-          if (!opts.cwd && !guessedBase) {
-            guessedBase = true;
-            opts.notes.push(`relative lines in ${src} resolved against its folder (the training cwd is unknown)`);
+      try {
+        for await (const line of boundedLines(fh, MAX_LIST_BYTES, MAX_LINE, stats)) {
+          const x = line.trim();
+          if (++n % 1024 === 0) {
+            listed += out.chunk.length;
+            yield out.chunk;
+            out.chunk = [];
+            if (timeUp()) {
+              complete = false;
+              break;
+            }
           }
-          out.chunk.push(resolve(base, x));
-        }
-        if (++n % 1024 === 0) {
-          listed += out.chunk.length;
-          yield out.chunk;
-          out.chunk = [];
-          if (timeUp()) {
-            complete = false;
-            rl.close();
-            break;
+          if (!x || !isImagePath(x)) continue;
+          // Ultralytics: `./x` is relative to the list's folder; other relative lines to the process cwd.
+          if (x.startsWith('./')) out.chunk.push(join(parent, x.slice(2)));
+          else if (isAbsolute(x)) out.chunk.push(x);
+          else {
+            if (!opts.cwd && !guessedBase) {
+              guessedBase = true;
+              opts.notes.push(`relative lines in ${src} resolved against its folder (the training cwd is unknown)`);
+            }
+            out.chunk.push(resolve(base, x));
           }
         }
+      } finally {
+        await fh.close().catch(() => undefined);
       }
+      if (stats.truncated) opts.notes.push(`${src}: only the first ${MAX_LIST_BYTES / 2 ** 20} MiB of the list were read`);
+      if (stats.longLines) opts.notes.push(`${src}: ${stats.longLines} line(s) longer than ${MAX_LINE} characters skipped (not image paths)`);
     }
     if (!complete) break;
   }

@@ -12,7 +12,8 @@
 // resolved element by element.
 
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { fileKind, NotRegularFileError, readRegularFile } from '../fs/regular-file';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { datasetYamlPath } from './paths';
@@ -72,11 +73,14 @@ export async function readDatasetYaml(file: string, opts: ReadYamlOptions = {}):
     };
   }
   const name = basename(yamlPath);
-  if (!st.isFile()) throw new DatasetError(`${name}: not a file`);
+  if (!st.isFile()) throw new DatasetError(`${name}: ${st.isDirectory() ? 'not a file' : `is ${fileKind(st)}, not a regular file`}`);
   if (st.size > MAX_YAML_BYTES) throw new DatasetError(`${name}: too large for a dataset YAML (${st.size} bytes)`);
-  const text = await readFile(yamlPath, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new DatasetError(`${name}: cannot read (${e.code ?? e.message})`);
-  });
+  // read through openRegular: stat() above followed the path, but it may have been swapped since
+  const text = (
+    await readRegularFile(yamlPath, MAX_YAML_BYTES, 'dataset YAML').catch((e: NodeJS.ErrnoException) => {
+      throw new DatasetError(`${name}: ${e instanceof NotRegularFileError ? e.message : `cannot read (${e.code ?? e.message})`}`);
+    })
+  ).toString('utf8');
   return { kind: 'ok', spec: parseDatasetYaml(text, yamlPath, opts) };
 }
 

@@ -1,6 +1,6 @@
 // Entry points of the reader: a file on disk (read through a moving window, weights skipped) or
 // bytes already in memory (read in place).
-import { statSync } from 'node:fs';
+import { NotRegularFileError } from '../fs/regular-file';
 import { basename, dirname, resolve } from 'node:path';
 import { decodeModel } from './decode';
 import { OnnxFormatError } from './errors';
@@ -27,23 +27,15 @@ export function parseOnnx(bytes: Uint8Array, nameForErrors: string, options: Par
  *  skipped by position, so the cost follows the node count, not the weight bytes. */
 export function readOnnxFile(path: string): OnnxModel {
   const name = basename(path);
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new OnnxFormatError(name, 'io', 'is a folder, not an ONNX file');
-    size = st.size;
-  } catch (e) {
-    if (e instanceof OnnxFormatError) throw e;
-    throw new OnnxFormatError(name, 'io', ioMessage(e));
-  }
-  if (size > MAX_FILE_BYTES) {
-    throw new OnnxFormatError(name, 'limit', `file is ${(size / 2 ** 30).toFixed(2)} GiB; an ONNX protobuf cannot exceed 2 GiB (large models keep their weights in external data files)`);
-  }
   let src;
   try {
     src = fileSource(path);
   } catch (e) {
     throw new OnnxFormatError(name, 'io', ioMessage(e));
+  }
+  if (src.size > MAX_FILE_BYTES) {
+    src.close();
+    throw new OnnxFormatError(name, 'limit', `file is ${(src.size / 2 ** 30).toFixed(2)} GiB; an ONNX protobuf cannot exceed 2 GiB (large models keep their weights in external data files)`);
   }
   try {
     return decodeFrom(src, name, dirname(resolve(path)));
@@ -53,6 +45,7 @@ export function readOnnxFile(path: string): OnnxModel {
 }
 
 function ioMessage(e: unknown): string {
+  if (e instanceof NotRegularFileError) return e.code === 'EISDIR' || e.message.startsWith('is a folder') ? 'is a folder, not an ONNX file' : e.message;
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT') return 'file not found';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';

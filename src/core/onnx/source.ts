@@ -2,7 +2,8 @@
 // model with hundreds of MB of inline weights costs only the bytes of its graph structure: the
 // reader skips a weight payload by moving its position, and the window is refilled at the next
 // field header. Bytes already in memory are read in place, without copying.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { openRegularSync } from '../fs/regular-file';
 
 export interface ByteSource {
   /** Total length in bytes. */
@@ -30,14 +31,8 @@ export interface FileSource extends ByteSource {
 }
 
 export function fileSource(path: string): FileSource {
-  const fd = openSync(path, 'r');
-  let size: number;
-  try {
-    size = fstatSync(fd).size;
-  } catch (e) {
-    closeSync(fd);
-    throw e;
-  }
+  // a regular file only: a FIFO or device would block or never end (fs/regular-file.ts)
+  const { fd, size } = openRegularSync(path);
   let buf = new Uint8Array(FIRST_WINDOW);
   let filled = 0;
   let start = 0;

@@ -2,7 +2,8 @@
 // file or a built-in name to a graph. The forward is Ultralytics' BaseModel._predict_once: each row
 // reads the previous row's output or the rows named in `from`, in order.
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { NotRegularFileError, readRegularFileSync } from '../fs/regular-file';
 import { GraphBuilder, GraphError } from '../graph/builder';
 import type { TrainGraph } from '../graph/types';
 import { LayerError, bottleneck, c2f, c2fpsa, c2psa, c3, c3k, c3k2, conv, dwconv, focus, attention, psaBlock, proto, spp, sppf, type Emitter } from './blocks';
@@ -33,14 +34,13 @@ export function buildFromYamlFile(path: string, opts: BuildOptions): TrainGraph 
 export function readYamlFile(path: string): string {
   const name = path.split(/[\\/]/).pop() || path;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new YoloArchError(`${name}: not a file`);
-    if (st.size > MAX_YAML_BYTES) throw new YoloArchError(`${name}: file too large for a model YAML (${st.size} bytes)`);
-    return readFileSync(path, 'utf8');
+    // regular files only: a FIFO or a link to /dev/zero would block or never end (fs/regular-file.ts)
+    return readRegularFileSync(path, MAX_YAML_BYTES, 'file').toString('utf8');
   } catch (e) {
-    if (e instanceof YoloArchError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new YoloArchError(`${name}: ${code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : `cannot read (${code ?? String(e)})`}`);
+    if (e instanceof NotRegularFileError) {
+      throw new YoloArchError(`${name}: ${e.code === 'EFBIG' ? `file too large for a model YAML (${e.message.replace(/^file too large \(|\)$/g, '')})` : e.message}`);
+    }
+    throw new YoloArchError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
 }
 
