@@ -9,6 +9,7 @@ import { buildLayerRows, buildOnnxLayerRows } from './report/layers';
 import type { LayerRow } from './result';
 import type { ShapeResult } from './shape/types';
 import { readOnnxFile } from './onnx';
+import { checkInputsProduced } from './onnx/topo';
 import type { OnnxModel } from './onnx/types';
 import { convertOnnx } from './onnx-train/convert';
 import { inferShapes } from './shape';
@@ -78,6 +79,7 @@ function yamlSource(spec: ArchSpec, source: string, format: 'yaml' | 'builtin'):
 
 function openOnnx(path: string): ModelSource {
   const model = readOnnxFile(path);
+  checkInputsProduced(model.file, model.graph);
   const input = model.graph.inputs[0];
   const staticH = typeof input?.shape?.[2] === 'number' ? (input.shape[2] as number) : null;
   const staticW = typeof input?.shape?.[3] === 'number' ? (input.shape[3] as number) : null;

@@ -47,6 +47,29 @@ export function topologicalOrder(file: string, g: OnnxGraph): number[] {
   return order;
 }
 
+/**
+ * Every node input must exist: produced by a node, an initializer or a graph input ('' is an
+ * omitted optional input). onnxruntime refuses such a file at load; analysing it anyway gave an
+ * estimate with the node's shapes silently missing. Checked when a model is opened for analysis
+ * (model-source.ts), not by the parser, which also serves partial graphs. Only the main graph:
+ * subgraph bodies (If/Loop) may read names of the enclosing scope. A graph with no inputs at all
+ * is left to the "no image input" check, whose message says more.
+ */
+export function checkInputsProduced(file: string, g: OnnxGraph): void {
+  if (g.inputs.length === 0) return;
+  const known = new Set<string>();
+  for (const n of g.nodes) for (const o of n.outputs) if (o) known.add(o);
+  for (const t of g.initializers) known.add(t.name);
+  for (const v of g.inputs) known.add(v.name);
+  g.nodes.forEach((n, i) => {
+    for (const inp of n.inputs) {
+      if (inp && !known.has(inp)) {
+        throw new OnnxFormatError(file, 'malformed', `node ${i} '${n.name || '(unnamed)'}' (${n.opType}) reads '${inp}', which no node, initializer or graph input produces`);
+      }
+    }
+  });
+}
+
 /** Min-heap of node indices (each index is pushed at most once, so `capacity` nodes suffice). */
 class MinHeap {
   private readonly a: Int32Array;

@@ -115,8 +115,14 @@ function split(ctx: OpContext): Val[] {
   const dim = shape[axis];
   let sizes: number[] | undefined = attrInts(ctx.node, 'split');
   if (!sizes && ctx.inputs[1]) sizes = needValues(ctx.inputs[1], 'split');
+  // The parts must match the node's outputs: a num_outputs or split list that disagrees is a
+  // damaged file, and checking before building any list keeps a declared 2^31 parts from
+  // allocating 2^31 shapes (that aborted the worker).
+  if (sizes && sizes.length !== n) fail(`Split lists ${sizes.length} sizes for ${n} outputs`);
+  const declared = attrInt(ctx.node, 'num_outputs', 0);
+  if (declared && declared !== n) fail(`Split num_outputs is ${declared} but the node has ${n} outputs`);
   if (!sizes) {
-    const num = attrInt(ctx.node, 'num_outputs', 0) || n;
+    const num = declared || n;
     // Opset 18 num_outputs: chunks of ceil(dim / n), the last one smaller.
     const chunk = Math.ceil(dim / num);
     if (!attr(ctx.node, 'num_outputs') && dim % num !== 0) fail(`Split of ${dim} into ${num} equal parts`);
