@@ -3,6 +3,7 @@
 import { onnxCases } from './onnx-cases';
 import { scriptCases, smiCases } from './script-cases';
 import { specialFileCases } from './special-file-cases';
+import { budgetCases } from './budget-cases';
 import type { CorpusCase } from './types';
 import { yamlCases } from './yaml-cases';
 
@@ -11,7 +12,7 @@ export type { CorpusCase, Expect } from './types';
 /** Writes every case into `dir` (which must exist and be empty). `big` adds the multi-MB ones. */
 export function generateCorpus(dir: string, opts: { big?: boolean } = {}): CorpusCase[] {
   const big = opts.big ?? true;
-  const cases = [...onnxCases(dir, big), ...yamlCases(dir), ...scriptCases(dir, big), ...smiCases(dir), ...specialFileCases(dir)];
+  const cases = [...onnxCases(dir, big), ...yamlCases(dir), ...scriptCases(dir, big), ...smiCases(dir), ...specialFileCases(dir), ...budgetCases(dir)];
   const seen = new Set<string>();
   for (const c of cases) {
     if (seen.has(c.id)) throw new Error(`corpus: duplicate case id ${c.id}`);

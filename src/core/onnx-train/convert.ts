@@ -14,7 +14,7 @@
 // Everything else maps op for op; an op with no rule becomes an explicit `unsupported` op, with
 // its real output shape from shape inference, and the rest of the graph is still analysed.
 
-import { GraphBuilder, GraphError } from '../graph/builder';
+import { GraphBuilder, GraphError, GraphTooLargeError } from '../graph/builder';
 import type { HeadInfo, Task, TrainGraph } from '../graph/types';
 import type { OnnxModel, OnnxNode } from '../onnx/types';
 import { ultralyticsModule } from '../shape/modules';
@@ -362,6 +362,7 @@ export function convertOnnx(model: OnnxModel, opts: ConvertOptions): TrainGraph 
     try {
       b.inferenceOnly(() => b.inModule(ref, run));
     } catch (e) {
+      if (e instanceof GraphTooLargeError) throw new GraphError(`${model.file}: ${e.message}`);
       if (!(e instanceof GraphError)) throw e;
     }
   }

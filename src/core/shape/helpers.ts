@@ -18,6 +18,13 @@ export const MAX_VALUE_ELEMENTS = 4096;
 /** Thrown by rules for inputs they cannot handle; the node's outputs become unknown. */
 export class ShapeError extends Error {}
 
+/** A node whose attributes are impossible or absurd (a tensor past MAX_GROWTH, a Split whose
+ *  num_outputs contradicts its outputs): an error for the whole model, not a note on one node,
+ *  because the file is damaged or hostile rather than using an op this tool does not know. */
+export class ShapeLimitError extends Error {
+  override readonly name = 'ShapeLimitError';
+}
+
 export function fail(msg: string): never {
   throw new ShapeError(msg);
 }

@@ -4,7 +4,8 @@
 // rule marks that node (and what depends on it) unknown and the pass goes on.
 import type { OnnxModel, OnnxNode, OnnxValueInfo } from '../onnx/types';
 import { MAX_RANK } from '../onnx/limits';
-import { numel, ShapeError, type Val } from './helpers';
+import { OnnxFormatError } from '../onnx/errors';
+import { numel, ShapeError, ShapeLimitError, type Val } from './helpers';
 import { ultralyticsModule } from './modules';
 import { ruleFor } from './registry';
 import type { NodeShapes, ShapeBindings, ShapeResult, TensorShape } from './types';
@@ -33,6 +34,8 @@ export function inferShapes(model: OnnxModel, bindings: ShapeBindings = {}): Sha
   realInputs.forEach((v, k) => vals.set(v.name, bindInput(v, k === 0, bindings, defaults, bound, warnings)));
   const rebatch = bound.staticBatch === undefined ? null : new Rebatch(realInputs[0].name, bound.staticBatch, bound.batch!);
 
+  const first = realInputs[0] ? vals.get(realInputs[0].name) : undefined;
+  const inputElements = first?.shape ? numel(first.shape) : 0;
   const nodes: NodeShapes[] = [];
   const unsupported = new Set<string>();
   let flopsTotal = 0;
@@ -54,10 +57,11 @@ export function inferShapes(model: OnnxModel, bindings: ShapeBindings = {}): Sha
     } else {
       try {
         outs = rule.infer({ node, inputs, opset: model.opset });
-        checkShapes(outs);
+        checkShapes(outs, inputElements);
         entry.flops = rule.flops ? rule.flops({ node, inputs, opset: model.opset }, outs) : 0;
         if (!Number.isFinite(entry.flops)) entry.flops = 0;
       } catch (e) {
+        if (e instanceof ShapeLimitError) throw new OnnxFormatError(model.file, 'limit', `${node.name || node.opType} (${node.opType}): ${e.message}`);
         outs = null;
         entry.note = e instanceof ShapeError ? e.message : `internal error in the ${node.opType} rule: ${(e as Error)?.message ?? e}`;
       }
@@ -172,9 +176,19 @@ class Rebatch {
   }
 }
 
-function checkShapes(outs: Val[]): void {
+/** No tensor of a detection model is this many times larger than its input batch: the largest
+ *  YOLO tensors are ~20x the input (the first C2f's concat at half resolution), attention maps a
+ *  few hundred times at most. A Resize to 1e9 pixels or an Upsample x1000 exceeds it: a damaged or
+ *  hostile file, refused instead of estimated at thousands of TiB. */
+export const MAX_GROWTH = 65_536;
+
+
+function checkShapes(outs: Val[], inputElements: number): void {
   for (const o of outs) {
     if (!o.shape) continue;
+    if (inputElements > 0 && numel(o.shape) > MAX_GROWTH * inputElements) {
+      throw new ShapeLimitError(`output [${o.shape.join(', ')}] is more than ${MAX_GROWTH} times the input's size; no detection model grows a tensor that far`);
+    }
     if (o.shape.length > MAX_RANK) throw new ShapeError(`output rank ${o.shape.length} exceeds ${MAX_RANK}`);
     for (const d of o.shape) if (!Number.isInteger(d) || d < 0) throw new ShapeError(`computed an invalid dim ${d} in [${o.shape}]`);
     if (numel(o.shape) > Number.MAX_SAFE_INTEGER) throw new ShapeError(`output [${o.shape}] has more than 2^53 elements`);

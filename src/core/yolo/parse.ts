@@ -17,6 +17,8 @@ const MAX_ALIAS_COUNT = 16;
 /** Model YAMLs are a few KB; anything this large is not one. */
 const MAX_TEXT_CHARS = 1_000_000;
 /** Args nest at most two deep in real files (anchors: list of lists). */
+/** Upper bound of a scale's depth and width multiples (released models: depth 1.0, width 1.5). */
+export const MAX_MULTIPLE = 8;
 const MAX_ARG_DEPTH = 4;
 /** More rows than any real YOLO (P6 models have ~35); bounds the work a hostile file can ask for. */
 const MAX_ROWS = 1000;
@@ -101,6 +103,10 @@ export function parseArchYaml(text: string, fileName: string, opts: ParseOptions
     width = wm as number;
     scale = opts.scale ?? guessModelScale(fileName);
   }
+  // Released models use depth <= 1.0 and width <= 1.5; a multiple of 1e3 made every repeat a
+  // thousand blocks and the build ran for minutes before the op budget. Refuse it by name.
+  if (depth > MAX_MULTIPLE) fail(`depth multiple ${depth} is beyond any model (at most ${MAX_MULTIPLE})`);
+  if (width > MAX_MULTIPLE) fail(`width multiple ${width} is beyond any model (at most ${MAX_MULTIPLE})`);
 
   let kptShape: number[] | undefined;
   if (d.kpt_shape !== undefined && d.kpt_shape !== null) {

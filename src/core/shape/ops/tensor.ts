@@ -16,6 +16,7 @@ import {
   needValues,
   normAxis,
   numel,
+  ShapeLimitError,
   type Val,
 } from '../helpers';
 import type { OpContext, RuleTable } from '../rule';
@@ -118,9 +119,9 @@ function split(ctx: OpContext): Val[] {
   // The parts must match the node's outputs: a num_outputs or split list that disagrees is a
   // damaged file, and checking before building any list keeps a declared 2^31 parts from
   // allocating 2^31 shapes (that aborted the worker).
-  if (sizes && sizes.length !== n) fail(`Split lists ${sizes.length} sizes for ${n} outputs`);
+  if (sizes && sizes.length !== n) throw new ShapeLimitError(`split lists ${sizes.length} sizes for ${n} outputs`);
   const declared = attrInt(ctx.node, 'num_outputs', 0);
-  if (declared && declared !== n) fail(`Split num_outputs is ${declared} but the node has ${n} outputs`);
+  if (declared && declared !== n) throw new ShapeLimitError(`num_outputs is ${declared} but the node has ${n} outputs`);
   if (!sizes) {
     const num = declared || n;
     // Opset 18 num_outputs: chunks of ceil(dim / n), the last one smaller.
