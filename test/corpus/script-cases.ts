@@ -36,6 +36,12 @@ export function scriptCases(dir: string, big: boolean): CorpusCase[] {
   py('py-lone-surrogates', `model.train(batch=16, name="\ud800\udfff\udc00")\n`, '^$', 1, 'lone UTF-16 surrogates in a string');
   py('py-batch-huge', 'model.train(batch=10**100, imgsz=1e309)\n', '^$', 1, 'batch 10**100 and imgsz 1e309 (values to be judged, not crashes)');
   py('py-many-calls', 'model.train(batch=8)\n'.repeat(5000), '^only the first \\d+ training calls were read$', 1000, '5,000 train() calls (the reader caps the runs per file)', 30_000);
+  // a 300,000-element imgsz list: spread into Math.max it overflowed the stack ("Estimator bug")
+  const IMGSZ_300K = `[${new Array(300_000).fill('640').join(',')}]`;
+  py('py-imgsz-300k', `from ultralytics import YOLO\nYOLO("yolov8n.pt").train(data="coco8.yaml", batch=16, imgsz=${IMGSZ_300K})\n`, '^$', 1, 'a 300,000-element imgsz list');
+  add('sh-imgsz-300k', 'sh', 'shell', `yolo train model=yolov8n.pt batch=16 imgsz=${IMGSZ_300K}\n`, '^$', 1, 'a 300,000-element imgsz list on a CLI line');
+  add('yaml-imgsz-300k', 'yaml', 'yaml', `task: detect\nmode: train\nmodel: yolov8n.pt\nbatch: 16\nimgsz: ${IMGSZ_300K}\n`, '^skipped a YAML block of \\d+ KB: over the 256 KB limit for a training config$', 0, 'a 300,000-element imgsz list in args.yaml (1.2 MB: the yaml parser took 9-11 s)');
+  add('md-imgsz-300k', 'md', 'markdown', `# Train\n\n\`\`\`bash\nyolo train model=yolov8n.pt batch=16 imgsz=${IMGSZ_300K}\n\`\`\`\n`, '^$', 1, 'a 300,000-element imgsz list in a README code block');
   py('py-too-big', `${TRAIN}${'x = 1\n'.repeat(600_000)}`, TOO_BIG, 0, 'a 3.6 MB script (over the 2 MB limit)');
   if (big) {
     py('py-huge-8mb', `${TRAIN}${'# padding line\n'.repeat(560_000)}`, TOO_BIG, 0, 'an 8 MB script');

@@ -83,8 +83,11 @@ export function makeSetting(key: SettingKey, v: Value, site: SettingSite): AnySe
       return typeof l === 'number' ? { ...out, value: l } : bad('a number');
     case 'imgsz': {
       if (typeof l === 'number') return { ...out, value: l };
+      // Ultralytics' check_imgsz takes an int or a list of one or two sides and refuses longer
+      // lists; refusing them here also keeps a 300,000-element list out of a spread (stack overflow).
+      if (Array.isArray(l) && l.length > 2) return bad('a number or a list [h, w]');
       if (Array.isArray(l) && l.length > 0 && l.every((x) => typeof x === 'number')) {
-        const max = Math.max(...(l as number[]));
+        const max = (l as number[]).reduce((a, b) => Math.max(a, b), -Infinity);
         // Ultralytics trains on square images: check_imgsz(..., max_dim=1) keeps the largest side.
         return { ...out, value: max, note: `training uses square ${max}x${max} images (the largest of ${JSON.stringify(l)})` };
       }

@@ -33,9 +33,17 @@ function literal(n: unknown): Value {
   return { unknown: 'a mapping is not a setting value' };
 }
 
+/** A training config (args.yaml, Ultralytics' default.yaml) is a few KB. The yaml library parses
+ *  at ~20 us per node, so a 1.2 MB flow list took 9-11 s: fragments past this size are skipped. */
+export const MAX_YAML_CONFIG_CHARS = 256 * 1024;
+
 export function scanYaml(frag: Fragment, loc: Locator): { runs: TrainingRun[]; notes: string[] } {
   const runs: TrainingRun[] = [];
   const notes: string[] = [];
+  if (frag.text.length > MAX_YAML_CONFIG_CHARS) {
+    notes.push(`skipped a YAML block of ${(frag.text.length / 1024).toFixed(0)} KB: over the ${MAX_YAML_CONFIG_CHARS / 1024} KB limit for a training config`);
+    return { runs, notes };
+  }
   for (const doc of parseAllDocuments(frag.text, { prettyErrors: false })) {
     if (doc.errors.length) notes.push(`YAML error: ${doc.errors[0].message.split('\n')[0]}`);
     const root = doc.contents;
