@@ -2,7 +2,8 @@
 // It owns the core: model parsing, the memory model, script parsing and nvidia-smi all run here,
 // never in the extension host. This file only wires handlers to the JSON-RPC connection.
 
-import { CancellationToken, ResponseError, createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { CancellationToken, ErrorCodes, ResponseError, createMessageConnection, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { GuardedIPCReader, isChannelParseError } from './channel-guard';
 import { ERROR_CODES, METHODS, WORKER_TEST_ENV, WorkerError, type WorkerErrorData, type WorkerMethod, type WorkerMethods } from '../protocol/worker';
 import { coreApi } from './core-api';
 import { createHandlers, toWorkerError } from './handlers';
@@ -13,12 +14,34 @@ if (typeof process.send !== 'function') {
   process.exit(2);
 }
 
-const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
+// A malformed message is answered (when it has an id) or dropped, and logged: never a crash.
+const reader = new GuardedIPCReader(process, (r) => {
+  process.stderr.write(`dropped a malformed message${r.method ? ` (${r.method})` : ''}: ${r.reason}\n`);
+  if (r.id !== null) process.send?.({ jsonrpc: '2.0', id: r.id, error: { code: ErrorCodes.InvalidRequest, message: `invalid request: ${r.reason}` } });
+});
+// A line on the channel that is not JSON is thrown by Node's IPC parser out of its read callback;
+// the worker logs it and goes on (the rest of that read is lost). One case stays beyond reach: when
+// the bad line completed a partial one, Node 20 keeps that partial text in its private line buffer
+// and every later message fails to parse; the host's request timeout then pings, finds the worker
+// deaf and restarts it (worker-client.ts), as for a hang.
+// Every other uncaught exception still ends the worker (the host restarts it), as before.
+process.on('uncaughtException', (e) => {
+  if (isChannelParseError(e)) {
+    process.stderr.write(`dropped a line on the channel that is not JSON: ${(e as Error).message.split('\n')[0].slice(0, 200)}\n`);
+    return;
+  }
+  process.stderr.write(`yolo-mem worker: fatal: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});
+const connection = createMessageConnection(reader, new IPCMessageWriter(process));
 const handlers = createHandlers(coreApi);
 const hooks = process.env[WORKER_TEST_ENV] === '1' ? new TestHooks() : undefined;
 
 function on<M extends WorkerMethod>(method: M, fn: (params: WorkerMethods[M]['params'], signal: AbortSignal) => Promise<WorkerMethods[M]['reply']> | WorkerMethods[M]['reply']): void {
-  connection.onRequest(method, async (params: WorkerMethods[M]['params'], token: CancellationToken) => {
+  // vscode-jsonrpc passes (token) alone for a request without params and (params, token) otherwise
+  connection.onRequest(method, async (...args: unknown[]) => {
+    const token = args[args.length - 1] as CancellationToken;
+    const params = (args.length > 1 ? args[0] : {}) as WorkerMethods[M]['params'];
     const ac = new AbortController();
     const sub = token.onCancellationRequested(() => ac.abort());
     try {
