@@ -178,6 +178,13 @@ export function onnxCases(dir: string, big: boolean): CorpusCase[] {
   // ---- wire types that contradict the schema, invalid wire types and keys
   add('wire-graph-varint', 'wire-type', new Uint8Array([0x08, 0x08, 0x38, 0x01]), exact('wire-graph-varint.onnx: not an ONNX model (field 7 has wire type 0, expected 2 at byte 3 while reading model)'), 'graph (field 7) sent as a varint');
   add('wire-opset-fixed32', 'wire-type', new Uint8Array([0x08, 0x08, 0x45, 1, 2, 3, 4]), exact('wire-opset-fixed32.onnx: not an ONNX model (field 8 has wire type 5, expected 2 at byte 3 while reading model)'), 'opset_import as fixed32');
+  {
+    // a node's op_type (field 4) sent as a varint beside a valid one: was skipped, the node analysed without it
+    const g = new ProtoWriter().message(1, new ProtoWriter().string(1, 'images').string(2, 'y').varint(4, 7).string(4, 'Relu')).message(11, new ProtoWriter().string(1, 'images'));
+    add('wire-node-optype-varint', 'wire-type', model(g), re('^wire-node-optype-varint\\.onnx: not an ONNX model \\(field 4 has wire type 0, expected 2 at byte \\d+ while reading graph\\.node\\[0\\]\\)$'), "a node's op_type field sent as a varint");
+    const g2 = new ProtoWriter().varint(1, 3).message(1, new ProtoWriter().string(1, 'images').string(2, 'y').string(4, 'Relu')).message(11, new ProtoWriter().string(1, 'images'));
+    add('wire-graph-node-varint', 'wire-type', model(g2), re('^wire-graph-node-varint\\.onnx: not an ONNX model \\(field 1 has wire type 0, expected 2 at byte \\d+ while reading graph\\)$'), "a graph's node field sent as a varint");
+  }
   add('wire-type-6', 'wire-type', new Uint8Array([0x08, 0x08, 0x3e, 0x00]), re('^wire-type-6\\.onnx: not an ONNX model \\(.*wire type 6.* at byte \\d+ while reading model\\)$'), 'wire type 6 does not exist');
   add('wire-group', 'wire-type', new Uint8Array([0x08, 0x08, 0x4b, 0x4c]), re('^wire-group\\.onnx: not an ONNX model \\(.*wire type 3.* at byte \\d+ while reading model\\)$'), 'a deprecated start-group field');
   add('wire-field-0', 'wire-type', new Uint8Array([0x08, 0x08, 0x02, 0x00]), exact('wire-field-0.onnx: not an ONNX model (invalid field key 2 at byte 2 while reading model)'), 'field number 0 (key 2: field 0, wire type 2)');

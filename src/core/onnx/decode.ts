@@ -82,6 +82,12 @@ export function decodeModel(ctx: DecodeContext): RawModel {
 /** ModelProto's field → wire type, so a stray byte is reported as "not ONNX" instead of skipped. */
 const MODEL_WIRE: Record<number, number> = { 1: 0, 2: 2, 3: 2, 4: 2, 5: 0, 6: 2, 7: 2, 8: 2, 14: 2, 20: 2, 25: 2 };
 
+/** GraphProto and NodeProto fields (onnx.proto3, IR 10): every one is length-delimited. A known
+ *  field with another wire type (an op_type sent as a varint) used to be skipped, and the node
+ *  analysed without it; it is a damaged file. */
+const GRAPH_WIRE: Record<number, number> = { 1: 2, 2: 2, 5: 2, 10: 2, 11: 2, 12: 2, 13: 2, 14: 2, 15: 2, 16: 2 };
+const NODE_WIRE: Record<number, number> = { 1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 2, 8: 2, 9: 2 };
+
 function checkKnownWire(r: WireReader, tag: number, table: Record<number, number>): void {
   const want = table[tag >>> 3];
   if (want !== undefined) r.expect(tag, want);
@@ -152,6 +158,7 @@ function decodeGraph(ctx: DecodeContext): OnnxGraph {
         r.pop(true);
         break;
       default:
+        checkKnownWire(r, tag, GRAPH_WIRE);
         r.skip(tag);
     }
   }
@@ -189,6 +196,7 @@ function decodeNode(ctx: DecodeContext): OnnxNode {
         r.pop(true);
         break;
       default:
+        checkKnownWire(r, tag, NODE_WIRE);
         r.skip(tag);
     }
   }
