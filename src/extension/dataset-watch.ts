@@ -31,6 +31,10 @@ export interface DatasetWatchDeps {
   invalidated(yamlPath: string): void;
   /** Watch `glob` under `base` (recursive for `**` globs); events name the changed file. */
   watch(base: string, glob: string, onEvent: (path: string) => void): { dispose(): unknown };
+  /** Whether a folder may be watched recursively: only inside the workspace folders. A dataset
+   *  YAML with `path: /` would otherwise have the editor watch the whole disk; a dataset outside
+   *  the workspace is read on demand (each estimate rescans it within its budget) instead. */
+  mayWatchFolder(dir: string): boolean;
   log(line: string): void;
 }
 
@@ -91,7 +95,12 @@ export class DatasetWatch {
     // A YAML that is not there is watched too: creating it makes the dataset readable.
     w.files = new Set([yamlPath, ...reply.files]);
     for (const f of w.files) w.watchers.push(this.deps.watch(dirname(f), globLiteral(basename(f)), (p) => this.onEvent(yamlPath, p)));
-    for (const dir of reply.folders) w.watchers.push(this.deps.watch(dir, reply.glob, (p) => this.onEvent(yamlPath, p)));
+    const outside: string[] = [];
+    for (const dir of reply.folders) {
+      if (this.deps.mayWatchFolder(dir)) w.watchers.push(this.deps.watch(dir, reply.glob, (p) => this.onEvent(yamlPath, p)));
+      else outside.push(dir);
+    }
+    if (outside.length) this.deps.log(`dataset ${yamlPath}: ${outside.length} folder(s) outside the workspace not watched (${outside.slice(0, 3).join(', ')}${outside.length > 3 ? ', ...' : ''}); they are read again on each estimate`);
     for (const n of reply.notes) this.deps.log(`dataset ${yamlPath}: ${n}`);
   }
 

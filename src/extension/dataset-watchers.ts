@@ -2,6 +2,7 @@
 // the worker's and the host's caches to drop, and the documents to re-run (see dataset-watch.ts).
 // `onDidInvalidate` tells the rest (the open analysis panels) once both caches are dropped.
 
+import { isAbsolute, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { datasetYamlPath } from '../core/dataset/paths';
 import { DatasetWatch } from './dataset-watch';
@@ -13,6 +14,14 @@ export interface DatasetWatchers extends vscode.Disposable {
   /** A dataset YAML (absolute path) whose files changed, after its cached estimates were dropped:
    *  an estimate asked for from here on reads the dataset again. */
   readonly onDidInvalidate: vscode.Event<string>;
+}
+
+/** True when `dir` is a workspace folder or inside one (never an ancestor of one). */
+export function insideWorkspace(dir: string, folders: readonly string[] = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath)): boolean {
+  return folders.some((f) => {
+    const rel = relative(f, dir);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  });
 }
 
 export function watchDatasets(
@@ -39,6 +48,7 @@ export function watchDatasets(
         const subs = [w, w.onDidChange(on), w.onDidCreate(on), w.onDidDelete(on)];
         return { dispose: () => subs.forEach((d) => d.dispose()) };
       },
+      mayWatchFolder: (dir) => insideWorkspace(dir),
       log,
     },
     debounceMs,

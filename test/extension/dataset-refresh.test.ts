@@ -18,7 +18,7 @@ import type { AnalyzeReply } from '../../src/protocol/worker';
 import type { DocState } from '../../src/extension/documents';
 import { root } from '../worker/helpers';
 import { delay, makeHarness, until, type Harness } from './analyzer-harness';
-import { fireFileEvent, watchers } from './fake-vscode';
+import { fireFileEvent, Uri, watchers, workspace } from './fake-vscode';
 
 const DEBOUNCE_MS = 100;
 const cleanups: (() => void)[] = [];
@@ -28,6 +28,8 @@ async function setup(): Promise<{ h: Harness; datasets: vscode.Disposable }> {
   const h = await makeHarness({ gpuWaitMs: 10_000 });
   h.releaseGpu();
   await h.gpu.refresh();
+  // the scripts and their datasets sit in the (one) workspace folder: only there are folders watched
+  workspace.workspaceFolders = [{ uri: Uri.file(h.dir) }];
   const datasets = watchDatasets(h.analyzer, h.estimates, h.client, (l) => h.log.info(l), DEBOUNCE_MS);
   cleanups.push(() => {
     datasets.dispose();
