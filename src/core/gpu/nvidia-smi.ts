@@ -4,6 +4,8 @@
 // with a one-line message, so the UI can say what happened instead of showing "unknown GPU".
 
 import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { resolveExecutable } from './executable';
 
 export interface NvidiaGpu {
   /** nvidia-smi's index (PCI bus order). */
@@ -139,11 +141,16 @@ export function queryNvidiaSmi(opts: NvidiaSmiOptions = {}): Promise<NvidiaSmiRe
   const executable = opts.executable || 'nvidia-smi';
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const withUuid = opts.withUuid ?? false;
+  // an absolute path from PATH's absolute entries, run from a neutral folder (gpu/executable.ts)
+  const resolved = resolveExecutable(executable, opts.env ?? process.env);
+  if (resolved === null) {
+    return Promise.resolve({ state: 'not-found', executable, message: `${executable} was not found (is the NVIDIA driver installed and nvidia-smi on PATH?)` });
+  }
   return new Promise((resolve) => {
     execFile(
-      executable,
+      resolved,
       nvidiaSmiArgs(withUuid),
-      { timeout: timeoutMs, maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true, env: opts.env ?? process.env, signal: opts.signal, encoding: 'utf8' },
+      { timeout: timeoutMs, maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true, env: opts.env ?? process.env, signal: opts.signal, encoding: 'utf8', cwd: tmpdir() },
       (err, stdout, stderr) => {
         if (!err) return resolve(classifyNvidiaSmiOutput(stdout, stderr, 0, withUuid));
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: string | number };
