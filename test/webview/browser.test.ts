@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { PanelState, SidebarState } from '../../src/protocol/webview';
 import { formatBytes } from '../../webview/shared/format';
+import { needsPhrase } from '../../webview/shared/memory';
 import { browserUnavailable, CHROMIUM, fakeVsCodeApi, serveWebviews, type Served } from './preview/harness';
 import { sampleResult } from './sample';
 
@@ -72,7 +73,7 @@ test('panel: handshake, header numbers, no script errors, CSP holds', { skip }, 
   assert.deepEqual(await p.posted(), [{ type: 'ready' }]);
   assert.equal(await p.page.textContent('#model-name'), 'yolov8n');
   const verdict = (await p.page.textContent('#verdict')) ?? '';
-  assert.match(verdict, new RegExp(formatBytes(state.result!.estimates[0]!.bytes.device).replace('.', '\\.')));
+  assert.ok(verdict.includes(needsPhrase(state.result!.estimates[0]!, state.result!.gpu!.totalBytes, state.result!.margin).replace(/^n/, 'N')), verdict);
   assert.match(verdict, new RegExp(`Largest batch that fits: ${state.result!.maxBatch}`));
   assert.equal(await p.page.locator('#curve svg').count(), 1);
   assert.deepEqual(p.errors, []);

@@ -6,7 +6,7 @@ import type { Group } from '../../src/core/graph/types';
 import type { AnalyzeOptions } from '../../src/core/options';
 import { parseHostToPanel, type PanelState } from '../../src/protocol/webview';
 import { escapeHtml } from '../shared/format';
-import { VERDICT_ICON } from '../shared/memory';
+import { neededOf, VERDICT_ICON } from '../shared/memory';
 import { applyAccessibleNames, registerPanelComponents, type CheckedElement, type ValueElement } from '../shared/toolkit';
 import { vscodeApi, warn } from '../shared/vscodeApi';
 import { BAR_GEOMETRY, renderBreakdown } from './breakdownBar';
@@ -242,7 +242,7 @@ function renderCharts(s: PanelState): void {
   const e = mainEstimate(r);
   const vram = r.gpu?.totalBytes ?? null;
   $('h-breakdown').textContent = e ? `Breakdown at batch ${e.batch}` : 'Breakdown';
-  $('breakdown').innerHTML = e ? renderBreakdown(e.bytes, vram, r.margin, { ...BAR_GEOMETRY, width: widthOf('breakdown') }) : '<p class="empty">No estimate in this result.</p>';
+  $('breakdown').innerHTML = e ? renderBreakdown(e.bytes, vram, r.margin, { ...BAR_GEOMETRY, width: widthOf('breakdown') }, neededOf(e)) : '<p class="empty">No estimate in this result.</p>';
   $('curve').innerHTML = renderCurveChart({ curve: r.curve, vramBytes: vram, margin: r.margin, currentBatch: e?.batch ?? 1, maxBatch: r.maxBatch }, { ...CURVE_GEOMETRY, width: widthOf('curve') });
   renderTimeline();
 }
