@@ -9,7 +9,7 @@ import { formatBytes } from '../../webview/shared/format';
 import { needsPhrase, otherTotals } from '../../webview/shared/memory';
 import { cliEstimate } from './cli';
 import { startSession, RTX_3060, type Session } from './harness';
-import { applyQuickFix, editorLine, hoverUntil, openFile, waitForActivation } from './workbench';
+import { applyQuickFix, editorLine, hoverUntil, openFile, openViewContainer, waitForActivation, webviewFrame } from './workbench';
 
 describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
   let s: Session;
@@ -54,6 +54,22 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
     for (const [k, v] of largest) assert.ok(top.includes(formatBytes(v)), `Largest terms has ${k} = ${formatBytes(v)}: ${top}`);
   });
 
+  test('the sidebar lists train_oom.py, never opened, with its verdict (worst first)', async () => {
+    await openViewContainer(s.page, 'YOLO Memory');
+    const side = await webviewFrame(s.page, '#sb-ws', { timeoutMs: 60_000 });
+    const oom = side.locator('ul.entries button.entry', { hasText: 'train_oom.py' });
+    await oom.locator('.codicon.v-oom').waitFor({ timeout: 90_000 });
+    const text = (await oom.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /Out of memory/, text);
+    assert.match(text, /needs .* of .* usable/, text);
+    // worst first: the launch that does not fit heads the list
+    const first = (await side.locator('ul.entries button.entry').first().innerText()).replace(/\s+/g, ' ');
+    assert.match(first, /train_oom\.py/, first);
+    assert.ok(!(await s.page.locator('.tab', { hasText: 'train_oom.py' }).count()), 'train_oom.py was not opened');
+    await s.screenshot('sidebar-launches');
+    await s.page.keyboard.press('Control+Shift+E');
+  });
+
   test('a YOLOv5 argparse script: hovering the --batch-size default shows a yolov5s card', async () => {
     await openFile(s.page, 'train_v5.py');
     // Case matters: the card says "Largest batch that fits"; the diagnostic that can share the
@@ -90,5 +106,29 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
     // The fixed batch fits, so the warning goes away.
     await squiggle.waitFor({ state: 'detached', timeout: 60_000 });
     await s.screenshot('quickfix-applied');
+    // Hover, status bar and sidebar all say "fits" with the same figure against the same usable VRAM.
+    const cli = cliEstimate(['yolov8n', '--gpu', RTX_3060.name, '--imgsz', '640', '--batch', String(maxBatch), '--data', 'coco128.yaml']);
+    const est = cli.estimates[0]!;
+    assert.equal(est.fits, true, 'the CLI agrees the recommended batch fits');
+    const phrase = needsPhrase(est, cli.gpu!.totalBytes, cli.margin); // "needs F of U usable"
+    const [need, usable] = [...phrase.matchAll(/(\d[\d.]* [KMG]iB)/g)].map((m) => m[1]!);
+    const card = await hoverUntil(s.page, `batch=${maxBatch})`, String(maxBatch), /fits/);
+    assert.ok(card.includes(`batch ${maxBatch} fits`) && card.includes(phrase), card);
+    await s.page.mouse.move(5, 5);
+    await s.page.keyboard.press('Escape');
+    const status = s.page.locator(`.part.statusbar [id$=".yoloMemory.status"]`, { hasText: `b${maxBatch} needs` });
+    await status.waitFor({ timeout: 60_000 });
+    assert.equal(((await status.textContent()) ?? '').trim(), `b${maxBatch} needs ${need} of ${usable}`);
+    assert.equal(await status.locator('.codicon-pass').count(), 1, 'the status bar shows the pass codicon');
+    const tone = await status.evaluate((el) => el.closest('.statusbar-item')?.className ?? '');
+    assert.doesNotMatch(tone, /warning|error/, `no warning colour on the recommended batch: ${tone}`);
+    await openViewContainer(s.page, 'YOLO Memory');
+    const side = await webviewFrame(s.page, '#sb-active', { timeoutMs: 60_000 });
+    const active = side.locator('.sb-section', { has: side.locator('#sb-active') });
+    await active.locator('button.entry', { hasText: 'train_oom.py' }).locator('.codicon.v-fits').waitFor({ timeout: 60_000 });
+    const sideText = (await active.innerText()).replace(/\s+/g, ' ');
+    assert.ok(sideText.includes('Fits') && sideText.includes(`${phrase}`), sideText);
+    await s.screenshot('quickfix-all-agree');
+    assert.deepEqual(s.webviewErrors(), [], 'no console errors from the webviews');
   });
 });

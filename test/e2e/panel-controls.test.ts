@@ -59,6 +59,29 @@ describe('memory panel controls and CSV export', { timeout: 240_000 }, () => {
     await field.click();
     await field.press('Control+A');
     await field.pressSequentially(String(BIG_BATCH));
+    // Sample the panel every frame until the new verdict lands: its body never goes blank (the
+    // last result stays drawn, dimmed) and the field being edited keeps the keyboard focus.
+    const samples = await panel.locator('body').evaluate(
+      (body) =>
+        new Promise<{ visible: boolean; drawn: boolean; focused: string; busy: boolean }[]>((resolve) => {
+          const out: { visible: boolean; drawn: boolean; focused: string; busy: boolean }[] = [];
+          const started = performance.now();
+          const tick = () => {
+            out.push({
+              visible: getComputedStyle(body).visibility === 'visible' && body.getBoundingClientRect().height > 0,
+              drawn: !!document.querySelector('#breakdown svg') && !!document.querySelector('#curve svg'),
+              focused: document.activeElement?.id ?? '',
+              busy: body.classList.contains('busy'),
+            });
+            if (document.querySelector('#verdict.verdict-oom') || performance.now() - started > 60_000) resolve(out);
+            else requestAnimationFrame(tick);
+          };
+          tick();
+        }),
+    );
+    assert.ok(samples.length > 1, 'sampled during the update');
+    assert.ok(samples.every((x) => x.visible && x.drawn), `the panel body was blank in ${samples.filter((x) => !x.visible || !x.drawn).length} of ${samples.length} frames`);
+    assert.ok(samples.every((x) => x.focused === 'f-batch'), `focus left the batch field: ${[...new Set(samples.map((x) => x.focused))].join(', ')}`);
     // The webview debounces, asks the host, and redraws from the new result: wait for the redraw.
     await panel.locator('#verdict.verdict-oom').waitFor({ timeout: 60_000 });
     // textContent: the verdict is a flex row, whose bare text nodes innerText may leave out.
@@ -74,6 +97,7 @@ describe('memory panel controls and CSV export', { timeout: 240_000 }, () => {
     const cli = cliAtBigBatch();
     assert.match(verdict, new RegExp(`Largest batch that fits:\\s*${cli.maxBatch}(?!\\d)`), verdict);
     await s.screenshot('panel-batch-128');
+    assert.deepEqual(s.webviewErrors(), [], 'no console errors from the webviews');
   });
 
   test('"Save CSV" writes the layer table through the save dialog', async () => {
