@@ -62,6 +62,7 @@ const traces = (bytes: number[], ids = bytes.map((_, i) => `t:${i}`)): StepTrace
   blas: [1024],
   pixels: 3 * 640 * 640,
   events: bytes.map((b, i) => ({ kind: 'alloc' as const, id: ids[i]!, bytes: b, cat: 'activations' as const })),
+  slots: { slot: Int32Array.from(bytes.map((_, i) => i)), count: bytes.length },
   activationBytes: 0,
   validation: null,
 });

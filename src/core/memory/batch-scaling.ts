@@ -86,7 +86,8 @@ export function traceScaler(p: TraceAnchor, q: TraceAnchor): TraceScaler | null 
     blas: tp.blas,
     pixels: pixels(batch),
     events: scaleEvents(tp.events, train, batch),
+    slots: tp.slots,
     activationBytes: activations(batch),
-    validation: val && tp.validation ? { pixels: val.pixels!(batch), events: scaleEvents(tp.validation.events, val.events!, batch) } : null,
+    validation: val && tp.validation ? { pixels: val.pixels!(batch), events: scaleEvents(tp.validation.events, val.events!, batch), slots: tp.validation.slots } : null,
   });
 }

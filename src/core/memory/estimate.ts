@@ -17,7 +17,7 @@ import { CachingAllocatorModel } from './allocator';
 import { ASSIGNER_BYTES_PER_CELL, ASSIGNER_BYTES_PER_SCORE, CUBLAS_WORKSPACE_BYTES, CUBLASLT_WORKSPACE_BYTES, DDP_BUCKET_BYTES, NOMINAL_BATCH } from './constants';
 import { cudaContext } from './context';
 import { tensorDtypes, type Precision } from './precision';
-import { replay, traceStep, type ReplayResult, type TraceEvent } from './step';
+import { replay, traceSlots, traceStep, type ReplayResult, type TraceEvent, type TraceSlots } from './step';
 import type { SavedSummary } from './saved';
 
 export type Optimizer = 'sgd' | 'adam' | 'adamw';
@@ -163,10 +163,12 @@ export interface StepTraces {
   pixels: number;
   /** Training step's events (forward, loss, backward, optimizer). */
   events: TraceEvent[];
+  /** The events' tensor slots (batch-independent: shared by scaled traces). */
+  slots: TraceSlots;
   /** Saved activation bytes (the trace's SavedSummary.activationBytes). */
   activationBytes: number;
   /** The validation pass at 2x batch: its image elements and events; null when not modelled. */
-  validation: { pixels: number; events: TraceEvent[] } | null;
+  validation: { pixels: number; events: TraceEvent[]; slots: TraceSlots } | null;
 }
 
 /** Traces one training step (and a validation pass) of the graphs. */
@@ -201,13 +203,14 @@ export function traceStepGraphs(graph: TrainGraph, inp: EstimateInputs, validati
         val.events.push({ kind: 'alloc', id: `val-assigner:${k}`, bytes, cat: 'lossAndAssigner' }),
       );
     }
-    validation = { pixels: numel(validationGraph.tensors[validationGraph.input].shape), events: val.events };
+    validation = { pixels: numel(validationGraph.tensors[validationGraph.input].shape), events: val.events, slots: traceSlots(val.events) };
   }
   const traces: StepTraces = {
     tensors,
     blas: blasWorkspaces(graph),
     pixels: numel(graph.tensors[graph.input].shape),
     events: trace.events,
+    slots: traceSlots(trace.events),
     activationBytes: trace.saved.activationBytes,
     validation,
   };
@@ -253,7 +256,7 @@ export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstim
     const image = alloc.malloc(pixels * 4);
     alloc.free(f1);
     if (gradsPersist && grads.length === 0) grads = handles(tensors.trainable);
-    runTrace(alloc, t.events);
+    runTrace(alloc, t.events, t.slots);
     if (!gradsPersist) {
       // backward created the parameter gradients (as pg:* events, already freed by runTrace's end);
       // keep them alive across the optimizer step like the real step does
@@ -290,7 +293,7 @@ export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstim
       const image = v.malloc(vpix * elemIn);
       v.free(cast);
       v.free(u8);
-      runTrace(v, t.validation.events);
+      runTrace(v, t.validation.events, t.validation.slots);
       v.free(image);
     }
     validationReserved = v.peakRequired;
@@ -299,7 +302,7 @@ export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstim
   // ---- the unrounded peak and its breakdown ----
   const ddpBytes = sum(ddpBuckets);
   const staticBytes = 2 * (paramBytes + bufferBytes) + slots * trainableBytes + inputBytes + blasBytes + ddpBytes + (gradsPersist ? trainableBytes : 0);
-  const rp = replay(t.events, staticBytes);
+  const rp = replay(t.events, staticBytes, t.slots);
   const at = rp.atPeak;
   const allocated = Math.max(alloc.peakAllocated, rp.peak);
   const reserved = Math.max(trainReserved, allocated);
@@ -338,18 +341,29 @@ export function ddpBucketSizes(gradBytes: number): number[] {
   return out;
 }
 
-/** Replays trace events through the allocator model. */
-function runTrace(alloc: CachingAllocatorModel, events: TraceEvent[]): void {
-  const live = new Map<string, number>();
-  for (const e of events) {
-    if (e.kind === 'alloc') live.set(e.id, alloc.malloc(e.bytes));
-    else if (e.kind === 'free') {
-      const h = live.get(e.id);
-      if (h !== undefined) {
-        alloc.free(h);
-        live.delete(e.id);
+/** Replays trace events through the allocator model. Tensors still live at the end are freed in
+ *  the order they became live (the order a Map keyed by id would give: which of two equal free
+ *  blocks a later request takes depends on it). */
+function runTrace(alloc: CachingAllocatorModel, events: TraceEvent[], slots: TraceSlots): void {
+  const handle = new Float64Array(slots.count).fill(-1);
+  const since = new Float64Array(slots.count);
+  let stamp = 0;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.kind === 'alloc') {
+      const k = slots.slot[i];
+      if (handle[k] < 0) since[k] = stamp++;
+      handle[k] = alloc.malloc(e.bytes);
+    } else if (e.kind === 'free') {
+      const k = slots.slot[i];
+      if (handle[k] >= 0) {
+        alloc.free(handle[k]);
+        handle[k] = -1;
       }
     }
   }
-  for (const h of live.values()) alloc.free(h);
+  const left: number[] = [];
+  for (let k = 0; k < slots.count; k++) if (handle[k] >= 0) left.push(k);
+  left.sort((a, b) => since[a] - since[b]);
+  for (const k of left) alloc.free(handle[k]);
 }
