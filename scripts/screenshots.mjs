@@ -94,7 +94,7 @@ async function sidebarShot(s, tag) {
   const side = await wb.webviewFrame(page, '#sb-gpu', { timeoutMs: 60_000 });
   await side.locator('.sb-section', { hasText: harness.RTX_3060.name }).waitFor({ timeout: 60_000 });
   // The active editor's entry (train.py) and, with a fixture, the workspace model, each with its verdict.
-  const ready = [side.locator('button.entry', { hasText: 'train.py' }).locator('.codicon.v-fits')];
+  const ready = [side.locator('.sb-section', { has: side.locator('#sb-active') }).locator('button.entry', { hasText: 'train.py' }).locator('.codicon.v-fits')];
   if (isFixture) ready.push(side.locator('ul.entries button.entry', { hasText: model }).locator('.codicon.v-fits'));
   for (const r of ready) await r.waitFor({ timeout: 60_000 });
   const part = await box(page.locator('.part.sidebar'));

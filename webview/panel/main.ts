@@ -128,7 +128,7 @@ function skeleton(): string {
     <div class="stack">
       <section aria-labelledby="h-breakdown"><h2 id="h-breakdown">Breakdown</h2><div id="breakdown" class="chart-box"></div></section>
       <section aria-labelledby="h-curve"><h2 id="h-curve">Memory vs batch size</h2>
-        <div class="chart-legend" aria-hidden="true"><span class="legend-item"><span class="key key-device"></span>device (nvidia-smi)</span><span class="legend-item"><span class="key key-reserved"></span>reserved (torch)</span><span class="legend-item"><span class="key key-oom"></span>does not fit (past the usable limit)</span><span class="legend-item"><span class="key key-vram"></span>VRAM</span><span class="legend-item"><span class="key key-margin"></span>margin</span></div>
+        <div class="chart-legend" aria-hidden="true"><span class="legend-item"><span class="key key-device"></span>needs (what the verdict compares)</span><span class="legend-item"><span class="key key-reserved"></span>reserved (torch)</span><span class="legend-item"><span class="key key-oom"></span>does not fit (past the usable limit)</span><span class="legend-item"><span class="key key-vram"></span>VRAM</span><span class="legend-item"><span class="key key-margin"></span>margin</span></div>
         <div id="curve" class="chart-box"></div></section>
       <section id="dataset-section" aria-labelledby="h-dataset" hidden><h2 id="h-dataset">Dataset</h2><div id="dataset"></div></section>
     </div>
