@@ -1,13 +1,17 @@
 // Estimator benchmark: what one hover or panel refresh costs in the worker. For each model:
 //  - open: read and parse the model once (YAML/built-in tables, or ONNX + shape inference);
 //  - one batch: build the training graph + loss, replay one step through the allocator model;
-//  - full analysis: the batch asked, max batch (doubling + bisection) and the memory-vs-batch curve.
-// Median of N warm runs on a 24 GiB GPU with AMP. No timed unit tests: the figures go to docs.
+//  - full analysis: the batch asked, max batch (doubling + bisection) and the memory-vs-batch curve;
+//    "traced" traces the graphs at every batch size (as before batch scaling), "scaled" traces two and
+//    scales the rest (memory/batch-scaling.ts): the same numbers, measured here in the same run.
+// Median of N warm runs on a 24 GiB GPU with AMP, wall clock and this process's CPU time (on a busy
+// machine the wall clock includes waiting for a core; the CPU time does not). No timed unit tests:
+// the figures go to docs.
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { analyze } from '../src/core/analyze';
 import { openModel } from '../src/core/model-source';
-import { timeAsync } from './timing';
+import { median, timeAsync } from './timing';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'models');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -18,17 +22,38 @@ export async function benchEstimator(): Promise<void> {
   const onnx = join(FIXTURES, 'yolov8n-640-static.onnx');
   if (existsSync(onnx)) models.push(onnx);
   console.log(`\n## Estimator (median of ${RUNS} warm runs, AMP, 24 GiB GPU)\n`);
-  console.log('| model | open ms | one batch ms | full analysis ms | max batch | curve points |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| model | open ms | one batch ms (cpu) | full analysis, traced ms (cpu) | full analysis, scaled ms (cpu) | max batch | curve points |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const m of models) {
     const open = await timeAsync(() => openModel(m), RUNS);
     const source = await openModel(m);
-    const one = await timeAsync(() => analyze({ model: m, batch: [16], curveMax: 1 }, { source }), RUNS);
+    const one = await timeWithCpu(() => analyze({ model: m, batch: [16], curveMax: 1 }, { source }), RUNS);
     let r: Awaited<ReturnType<typeof analyze>> | null = null;
-    const full = await timeAsync(async () => {
-      r = await analyze({ model: m, batch: [16], gpu: GPU }, { source });
-    }, RUNS);
+    const full = async (traceEveryBatch: boolean) =>
+      timeWithCpu(async () => {
+        r = await analyze({ model: m, batch: [16], gpu: GPU }, { source, traceEveryBatch });
+      }, RUNS);
+    const traced = await full(true);
+    const scaled = await full(false);
     const label = m.includes('/') ? m.split('/').pop() : m;
-    console.log(`| ${label} | ${open.toFixed(1)} | ${one.toFixed(0)} | ${full.toFixed(0)} | ${r!.maxBatch} | ${r!.curve.length} |`);
+    const cell = (t: { wall: number; cpu: number }) => `${t.wall.toFixed(0)} (${t.cpu.toFixed(0)})`;
+    console.log(`| ${label} | ${open.toFixed(1)} | ${cell(one)} | ${cell(traced)} | ${cell(scaled)} | ${r!.maxBatch} | ${r!.curve.length} |`);
   }
+}
+
+/** Median wall-clock and CPU milliseconds of `runs` warm runs (three warm-ups: the first model's
+ *  first runs also pay for compiling the estimator). */
+async function timeWithCpu(fn: () => Promise<unknown>, runs: number): Promise<{ wall: number; cpu: number }> {
+  for (let i = 0; i < 3; i++) await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await fn();
+    const c = process.cpuUsage(c0);
+    wall.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
 }

@@ -1,14 +1,14 @@
 // `node scripts/screenshots.mjs [--out docs/images] [--model <fixture .onnx | built-in name>]`:
 // the README's screenshots, taken in a real VS Code (the e2e harness: code-server with the packaged
-// .vsix, Chromium at 1400x900, the fake 12 GiB RTX 3060 nvidia-smi), in the Dark Modern and Light
-// Modern themes:
-//   panel-<theme>.png    the Analyze Model Memory panel (memory tab: verdict, breakdown, curve)
-//   sidebar-<theme>.png  the YOLO Memory sidebar with train.py as the active editor
-//   hover-dark.png       the hover card over batch=16 in train.py
+// .vsix, Chromium at 1400x900, the fake 12 GiB RTX 3060 nvidia-smi), in the Dark Modern, Light
+// Modern and High Contrast themes:
+//   panel-<theme>.png      the Analyze Model Memory panel, wide (memory tab: verdict, breakdown, curve)
+//   panel-<theme>-500.png  the same panel 500 px wide (the default side-by-side width reflows)
+//   sidebar-<theme>.png    the YOLO Memory sidebar with train.py as the active editor
+//   hover-<theme>.png      the hover card over batch=16 in train.py
 // Every shot waits for the rendered content it shows (never a timer) and checks the theme took.
 // The model defaults to the fixture yolov8n-640-dynamic-batch.onnx when ../shared/fixtures exists,
 // else the built-in yolov8n picked from the quick pick.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ const isFixture = model.endsWith('.onnx');
 const THEMES = [
   { tag: 'dark', setting: 'Default Dark Modern', bodyClass: 'vs-dark' },
   { tag: 'light', setting: 'Default Light Modern', bodyClass: 'vs' },
+  { tag: 'hc', setting: 'Default High Contrast', bodyClass: 'hc-black' },
 ];
 /** train.py as a reader would write it (the e2e copy's first line talks about the tests). */
 const TRAIN_PY = `from ultralytics import YOLO
@@ -48,16 +49,6 @@ results = model.train(data="coco128.yaml", epochs=100, imgsz=640, batch=16)
 `;
 /** README images are shown about 900 px wide; bigger files only slow the page down. */
 const MAX_BYTES = 400 * 1024;
-
-/** Colour emoji in the hover card (✅) need a font; without one Chromium draws a box. */
-function checkEmojiFont() {
-  try {
-    if (/emoji/i.test(execFileSync('fc-list', { encoding: 'utf8' }))) return;
-  } catch {
-    /* no fontconfig: say so below */
-  }
-  console.warn('screenshots: no emoji font found (apt-get install -y fonts-noto-color-emoji); the hover card will show boxes for its emoji');
-}
 
 async function waitForTheme(page, bodyClass) {
   await page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls), bodyClass, { timeout: 30_000 });
@@ -82,14 +73,14 @@ async function box(locator) {
   return b;
 }
 
-async function hoverShot(s) {
+async function hoverShot(s, tag) {
   const page = s.page;
   await wb.hoverUntil(page, 'batch=16)', '16', /Largest batch that fits/);
   const hover = await box(page.locator('.monaco-hover').filter({ hasText: 'Largest batch that fits' }).last());
   const editor = await box(page.locator('.editor-instance .monaco-editor').first());
   // From the editor's top-left corner (line numbers and the script) to the card's far corner.
   const top = Math.min(hover.y, editor.y);
-  await shot(page, 'hover-dark.png', { x: editor.x, y: top, width: hover.x + hover.width + 12 - editor.x, height: hover.y + hover.height + 12 - top });
+  await shot(page, `hover-${tag}.png`, { x: editor.x, y: top, width: hover.x + hover.width + 12 - editor.x, height: hover.y + hover.height + 12 - top });
   await page.mouse.move(5, 5);
   await page.keyboard.press('Escape');
   await page.locator('.monaco-hover').filter({ hasText: 'Largest batch that fits' }).waitFor({ state: 'hidden' });
@@ -103,7 +94,7 @@ async function sidebarShot(s, tag) {
   const side = await wb.webviewFrame(page, '#sb-gpu', { timeoutMs: 60_000 });
   await side.locator('.sb-section', { hasText: harness.RTX_3060.name }).waitFor({ timeout: 60_000 });
   // The active editor's entry (train.py) and, with a fixture, the workspace model, each with its verdict.
-  const ready = [side.locator('button.entry', { hasText: 'train.py' }).locator('.codicon.v-fits')];
+  const ready = [side.locator('.sb-section', { has: side.locator('#sb-active') }).locator('button.entry', { hasText: 'train.py' }).locator('.codicon.v-fits')];
   if (isFixture) ready.push(side.locator('ul.entries button.entry', { hasText: model }).locator('.codicon.v-fits'));
   for (const r of ready) await r.waitFor({ timeout: 60_000 });
   const part = await box(page.locator('.part.sidebar'));
@@ -148,11 +139,20 @@ async function panelShot(s, panel, tag) {
   }
   const editor = await box(page.locator('.part.editor'));
   await shot(page, `panel-${tag}.png`, editor);
+  // The same panel 500 px wide: shrink the window by what the editor area has beyond 500 px.
+  const tall = page.viewportSize();
+  await page.setViewportSize({ width: Math.round(tall.width - (editor.width - 500)), height: tall.height });
+  for (let i = 0; i < 50; i++) {
+    const w = await panel.locator('body').evaluate(() => document.documentElement.clientWidth);
+    if (w <= 500) break;
+    await page.waitForTimeout(100);
+  }
+  await page.waitForTimeout(300); // the charts redraw at the new width after a 100 ms debounce
+  await shot(page, `panel-${tag}-500.png`, await box(page.locator('.part.editor')));
   await page.setViewportSize(vp);
 }
 
 async function run() {
-  checkEmojiFont();
   installCodeServer({ quiet: true });
   // Package once for both sessions.
   process.env.E2E_VSIX ||= harness.resolveVsix();
@@ -177,7 +177,7 @@ async function run() {
         // starts before nvidia-smi has answered keeps "No GPU to check" (reported race in
         // src/extension/documents.ts analyzeModelFile), which is not what the README should show.
         if (isFixture) copyFileSync(join(harness.fixturesDir, 'models', model), join(s.workspace, model));
-        if (theme.tag === 'dark') await hoverShot(s);
+        await hoverShot(s, theme.tag);
         await sidebarShot(s, theme.tag);
         const panel = await openPanel(s);
         await panelShot(s, panel, theme.tag);

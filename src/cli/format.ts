@@ -2,6 +2,7 @@
 // memory summary for each batch asked. `--layers` prints every training op instead of modules.
 
 import { formatBytes, formatCount } from '../../webview/shared/format';
+import { needsPhrase } from '../../webview/shared/memory';
 import type { AnalysisResult, LayerRow } from '../core/result';
 
 interface Row {
@@ -68,6 +69,8 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
     const b = e.bytes;
     const verdict = e.fits === null ? '' : e.fits ? '  fits' : `  DOES NOT FIT (${e.limitedBy})`;
     out.push(`\nbatch ${e.batch}${e.batch !== e.batchPerGpu ? ` (${e.batchPerGpu} per GPU)` : ''}, imgsz ${e.imgsz}, ${e.amp ? 'AMP' : 'fp32'}, ${e.optimizer}:${verdict}`);
+    // the decisive figure first, in the words the editor uses: what the run needs of the usable VRAM
+    out.push(`  ${needsPhrase(e, r.gpu?.totalBytes, r.margin)}`);
     const parts: [string, number][] = [
       ['weights + buffers', b.weights],
       ['gradients', b.gradients],

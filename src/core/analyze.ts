@@ -9,7 +9,8 @@ import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, N
 import { datasetFacts } from './dataset-facts';
 import { checkImgsz, validateOptions } from './validate';
 import { deploymentWhatIf } from './memory/deployment';
-import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
+import { accumulationSteps, simulateStep, traceStepGraphs, type Optimizer, type StepEstimate } from './memory/estimate';
+import { traceScaler, type TraceAnchor, type TraceScaler } from './memory/batch-scaling';
 import { openModel, type ModelSource } from './model-source';
 import type { AnalyzeOptions } from './options';
 import { groupTotals } from './report/layers';
@@ -21,6 +22,9 @@ export interface AnalyzeContext {
   signal?: AbortSignal;
   /** A model source already opened (the worker caches them). */
   source?: ModelSource;
+  /** Trace the graphs at every batch size instead of scaling two traced ones (memory/batch-scaling.ts):
+   *  the same numbers, slower; for the tests that prove that and the benchmark's before/after. */
+  traceEveryBatch?: boolean;
 }
 
 export class AnalyzeError extends Error {}
@@ -39,8 +43,9 @@ export function resolveOptimizer(opts: AnalyzeOptions, batch: number): { optimiz
 
 interface Evaluated {
   batch: number;
-  step: StepEstimate;
-  graph: TrainGraph;
+  /** `saved` and `graph` only when the graphs were traced (always for the first batch asked). */
+  step: Omit<StepEstimate, 'saved'> & { saved?: StepEstimate['saved'] };
+  graph: TrainGraph | null;
   validationDevice: number | null;
 }
 
@@ -83,18 +88,39 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   const usable = gpu ? gpu.totalBytes * (1 - margin) : null;
 
   const cache = new Map<number, Evaluated>();
-  const evaluate = (batch: number): Evaluated => {
+  // Two traced batches of the same trace structure give every other batch's trace by scaling
+  // (memory/batch-scaling.ts). The structure changes with gradient accumulation and with the boxes
+  // per image (a dataset gives each batch size its own): those key the anchors.
+  const anchors = new Map<string, TraceAnchor[]>();
+  const scalers = new Map<string, TraceScaler | null>();
+  const evaluate = (batch: number, traced = false): Evaluated => {
     const hit = cache.get(batch);
-    if (hit) return hit;
+    if (hit && (hit.graph || !traced)) return hit;
     throwIfAborted(ctx.signal);
     const perGpu = Math.max(1, Math.floor(batch / gpus));
     const { optimizer } = resolveOptimizer(options, batch);
     const objs = objectsAt(perGpu);
-    const graph = withLoss(source.build(perGpu, imgsz, options.pruneRatio ?? 0), objs);
-    const valGraph = source.build(perGpu * VALIDATION_BATCH_FACTOR, imgsz, options.pruneRatio ?? 0);
     // validation sees single images (no mosaic): the densest image, not the mosaic-inflated count
     const valObjects = options.objectsPerImage ?? dataset?.summary.objects?.max ?? DEFAULT_OBJECTS_PER_IMAGE;
-    const step = estimateStep(graph, { precision, optimizer, objectsPerImage: objs, batchPerGpu: perGpu, gpus, validationObjectsPerImage: valObjects, gpuName: gpu?.name ?? null }, valGraph);
+    const inputs = { precision, optimizer, objectsPerImage: objs, batchPerGpu: perGpu, gpus, validationObjectsPerImage: valObjects, gpuName: gpu?.name ?? null } as const;
+    const key = `${accumulationSteps(perGpu) > 1}|${objs}`;
+    const scaler = traced || ctx.traceEveryBatch ? null : scalers.get(key);
+    let graph: TrainGraph | null = null;
+    let step: Evaluated['step'];
+    if (scaler) {
+      step = simulateStep(scaler(perGpu), inputs);
+    } else {
+      graph = withLoss(source.build(perGpu, imgsz, options.pruneRatio ?? 0), objs);
+      const valGraph = source.build(perGpu * VALIDATION_BATCH_FACTOR, imgsz, options.pruneRatio ?? 0);
+      const { traces, saved } = traceStepGraphs(graph, inputs, valGraph);
+      step = { ...simulateStep(traces, inputs), saved };
+      const mine = anchors.get(key) ?? [];
+      if (mine.length < 2 && !mine.some((a) => a.batch === perGpu)) {
+        mine.push({ batch: perGpu, traces });
+        anchors.set(key, mine);
+        if (mine.length === 2) scalers.set(key, traceScaler(mine[0]!, mine[1]!));
+      }
+    }
     const validationDevice = step.validationReserved === null ? null : step.validationReserved + step.bytes.cudaContext;
     if (gpu) capToGpu(step, gpu.totalBytes);
     const e = { batch, step, graph, validationDevice };
@@ -107,8 +133,8 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   const fits = (e: Evaluated) => (usable === null ? null : needed(e) <= usable && (e.validationDevice ?? 0) <= usable);
 
   const estimates: Estimate[] = [];
-  for (const batch of batches) {
-    const e = evaluate(batch);
+  for (const [i, batch] of batches.entries()) {
+    const e = evaluate(batch, i === 0);
     const ok = fits(e);
     const trainOk = usable === null ? null : needed(e) <= usable;
     const resolved = resolveOptimizer(options, batch);
@@ -134,7 +160,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     return { batch: b, allocated: e.step.bytes.allocated, reserved: e.step.bytes.reserved, device: needed(e), fits: fits(e) };
   });
 
-  const first = evaluate(batches[0]);
+  const first = evaluate(batches[0], true) as Evaluated & { graph: TrainGraph; step: StepEstimate };
   const { layers, lossLayers } = source.rows(first.graph, first.step.saved);
   const timeline = buildTimeline(first.step, first.graph, [...layers, ...lossLayers]);
   const model = {
@@ -156,7 +182,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
 
 /** On a GPU smaller than what the allocator would cache, PyTorch releases free cached segments
  *  instead of growing: memory_reserved() then stays at the GPU's room (never below what is needed). */
-function capToGpu(step: StepEstimate, totalBytes: number): void {
+function capToGpu(step: Evaluated['step'], totalBytes: number): void {
   const b = step.bytes;
   const room = totalBytes - b.cudaContext;
   if (b.reserved <= room) return;

@@ -8,6 +8,7 @@
 import type { AnalysisResult } from '../core/result';
 import type { Range, TrainingRun } from '../core/scripts/types';
 import { formatBytes } from '../../webview/shared/format';
+import { needsPhrase } from '../../webview/shared/memory';
 import { pickEstimate } from './hover-card';
 
 export const DIAGNOSTIC_SOURCE = 'YOLO Memory';
@@ -31,14 +32,13 @@ export function batchProblem(run: TrainingRun, result: AnalysisResult, batchFrom
   if (!est || est.batch !== setting.value || est.fits !== false || !gpu) return null;
 
   const validationOnly = est.limitedBy === 'validation';
-  const need = validationOnly && est.validationDevice !== null ? est.validationDevice : est.bytes.device;
-  const usable = gpu.totalBytes * (1 - result.margin);
   const kept = `${Math.round(result.margin * 100)} % kept free`;
+  // the decisive figure in the words every surface uses: "needs X of Y usable"
+  const needs = needsPhrase(est, gpu.totalBytes, result.margin);
   const message = validationOnly
-    ? `batch ${est.batch}: training fits, but validation at 2× batch needs ${formatBytes(need)} of ${formatBytes(gpu.totalBytes)} on ${gpu.name}` +
-      (result.maxBatch ? `; batch ${result.maxBatch} fits both (${kept})` : '')
-    : `batch ${est.batch} will not fit on ${gpu.name}: needs ${formatBytes(need)}, ${formatBytes(usable)} usable of ${formatBytes(gpu.totalBytes)}` +
-      (result.maxBatch ? `; largest batch that fits: ${result.maxBatch} (${kept})` : '; no batch size fits');
+    ? `batch ${est.batch}: training fits, but validation at 2× batch ${needs.replace(' (validation at 2× batch)', '')} on ${gpu.name}` + (result.maxBatch ? `; batch ${result.maxBatch} fits both (${kept})` : '')
+    : `batch ${est.batch} will not fit on ${gpu.name}: ${needs} (${formatBytes(gpu.totalBytes)}, ${kept})` +
+      (result.maxBatch ? `; largest batch that fits: ${result.maxBatch}` : '; no batch size fits');
 
   const problem: BatchProblem = { severity: validationOnly ? 'information' : 'warning', range: setting.range, message };
   // Rewrite the literal that gives the value: at the call (`batch=32`) or where a constant it

@@ -122,6 +122,15 @@ export class DocumentAnalyzer implements vscode.Disposable {
     this.debouncer.schedule(key, (token) => this.analyze(doc, token), delayMs);
   }
 
+  /** Estimate a training launch that is not open (the sidebar's workspace list): its text was read
+   *  from disk by the caller. The stand-in document has the members the analysis reads (uri,
+   *  version, fileName, languageId, getText); version 0 so the real document, once opened
+   *  (version >= 1), replaces its state. */
+  scheduleClosedFile(uri: vscode.Uri, text: string, languageId: string, delayMs = 0): void {
+    const doc = { uri, version: 0, fileName: uri.fsPath, languageId, getText: () => text } as unknown as vscode.TextDocument;
+    this.schedule(doc, delayMs);
+  }
+
   /** Estimate a model file (.onnx / model YAML) that is not open as text. */
   scheduleModelFile(uri: vscode.Uri, delayMs = EDIT_DEBOUNCE_MS): void {
     const key = uri.toString();

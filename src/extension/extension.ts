@@ -11,10 +11,11 @@ import { GpuState } from './gpu-state';
 import { MemoryHover } from './hover';
 import { AnalysisPanels } from './panel/analysisPanel';
 import { readSettings, SECTION, type Settings } from './settings';
-import { entryFor } from './sidebar-entries';
+import { entryFor, sortWorstFirst } from './sidebar-entries';
 import { SidebarProvider } from './sidebar/sidebarProvider';
 import { MemoryStatusBar } from './status-bar';
 import { ModelWatchers } from './watchers';
+import { WorkspaceLaunches } from './workspace-launches';
 import { watchDatasets } from './dataset-watchers';
 import { WorkerClient } from './worker-client';
 import { COMMANDS } from './commands';
@@ -77,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log: (line) => log.info(line),
   });
   const watchers = new ModelWatchers(analyzer);
+  const launches = new WorkspaceLaunches(analyzer);
 
   const rel = (uri: string) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri));
   const pushSidebar = () => {
@@ -85,11 +87,14 @@ export function activate(context: vscode.ExtensionContext): void {
     const models = new Set(watchers.workspaceModels.map((u) => u.toString()));
     sidebar.update({
       active: activeState ? entryFor(activeState, rel) : null,
-      workspace: analyzer
-        .all()
-        .filter((s) => models.has(s.uri))
-        .map((s) => entryFor(s, rel))
-        .filter((e) => e !== null),
+      // the workspace's models and training launches (open or not), worst verdict first
+      workspace: sortWorstFirst(
+        analyzer
+          .all()
+          .filter((s) => models.has(s.uri) || launches.has(s.uri))
+          .map((s) => entryFor(s, rel))
+          .filter((e) => e !== null),
+      ),
     });
   };
 
@@ -101,10 +106,12 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     sidebar,
     watchers,
+    launches,
     datasetWatchers,
     ...registerCommands({ panels, analyzer, estimates, client, gpu, settings: getSettings, log, forceNext }),
     analyzer.onDidUpdate(pushSidebar),
     watchers.onDidChangeWorkspaceModels(pushSidebar),
+    launches.onDidChange(pushSidebar),
     vscode.window.onDidChangeActiveTextEditor(pushSidebar),
     gpu.onDidChange((_s, planningChanged) => {
       // New GPU: every verdict is stale. Clear the markers now; the analyzer re-estimates

@@ -6,16 +6,24 @@ import type { HostRamEstimate } from '../core/dataset/host-ram';
 import type { AnalysisResult, DatasetSummary, Estimate } from '../core/result';
 import type { Verdict } from '../protocol/webview';
 import { formatBytes, formatPercent } from '../../webview/shared/format';
-import { breakdownOf, verdictOf } from '../../webview/shared/memory';
+import { breakdownOf, neededOf, needsPhrase, otherTotals, usableBytes, verdictOf } from '../../webview/shared/memory';
 import { COMMANDS, commandLink } from './commands';
 
-export const VERDICT_EMOJI: Readonly<Record<Verdict, string>> = {
-  fits: '✅',
-  tight: '⚠️',
-  oom: '❌',
-  unknown: '❔',
-  pending: '⏳',
-  error: '❌',
+/** Codicons, not emoji: emoji need a colour-emoji font that many Linux desktops lack (empty boxes). */
+export const VERDICT_CODICON: Readonly<Record<Verdict, string>> = {
+  fits: '$(pass)',
+  tight: '$(warning)',
+  oom: '$(error)',
+  unknown: '$(question)',
+  pending: '$(loading~spin)',
+  error: '$(error)',
+};
+
+/** Optimizers in the user's words: what each keeps per trainable weight. */
+const OPTIMIZER_WORDS: Readonly<Record<string, string>> = {
+  sgd: 'SGD (1 momentum buffer per weight)',
+  adam: 'Adam (2 moment buffers per weight)',
+  adamw: 'AdamW (2 moment buffers per weight)',
 };
 
 /** What the analyze-command link in the card opens: the panel for these options. */
@@ -44,48 +52,39 @@ export function pickEstimate(result: AnalysisResult, batch?: number | null): Est
   return (batch ? result.estimates.find((e) => e.batch === batch) : undefined) ?? result.estimates[0];
 }
 
+/** The card, most decisive first so it fits VS Code's hover (~250 px before it scrolls):
+ *    verdict + the decisive figure against the usable VRAM
+ *    largest batch that fits · Open memory panel · Select GPU…
+ *    ---
+ *    run settings, the bar, the other totals and the top terms in plain words, the dataset. */
 export function renderHoverCard(result: AnalysisResult, opts: { batch?: number | null; link?: CardLinkArgs } = {}): string {
   const est = pickEstimate(result, opts.batch);
   const gpu = result.gpu;
-  const lines: string[] = [];
-  const head = [`**${escapeMd(result.model.name)}**`];
-  if (est) head.push(`imgsz ${est.imgsz}`, est.amp ? 'AMP' : 'fp32', est.optimizer.toUpperCase());
-  head.push(gpu ? `${escapeMd(gpu.name)} (${formatBytes(gpu.totalBytes)})` : 'no GPU');
-  lines.push(`$(chip) ${head.join(' · ')}`, '');
-  if (!est) {
-    lines.push('_No estimate in the result._');
-    return lines.join('\n');
-  }
+  const links = [`[$(graph) Open memory panel](${commandLink(COMMANDS.analyzeModel, opts.link ?? { options: { model: result.model.source.replace(/^builtin:/, '') } })})`, `[$(chip) Select GPU…](${commandLink(COMMANDS.selectGpu)})`];
+  if (!est) return [`$(chip) **${escapeMd(result.model.name)}**: _no estimate in the result._`, '', links.join(' · ')].join('\n');
   const verdict = verdictOf(est, gpu?.totalBytes, result.margin);
   const batchText = est.batchPerGpu !== est.batch ? `batch ${est.batch} (${est.batchPerGpu} per GPU)` : `batch ${est.batch}`;
-  lines.push(`${VERDICT_EMOJI[verdict]} **${batchText}: ${verdictWords(verdict, est)}**`, '');
-  if (gpu) {
-    const t = gpu.totalBytes;
-    lines.push(
-      '```text',
-      `reserved ${textBar(est.bytes.reserved, t)} ${gib(est.bytes.reserved)}/${gib(t)} GiB`,
-      `device   ${textBar(est.bytes.device, t)} ${gib(est.bytes.device)}/${gib(t)} GiB`,
-      ...(est.validationDevice !== null ? [`val ×2   ${textBar(est.validationDevice, t)} ${gib(est.validationDevice)}/${gib(t)} GiB`] : []),
-      '```',
-    );
-  } else {
-    lines.push(`reserved ${formatBytes(est.bytes.reserved)} · device ${formatBytes(est.bytes.device)} — no GPU known to compare with`, '');
-  }
-  if (result.maxBatch !== null) {
-    lines.push(`Largest batch that fits: **${result.maxBatch}** (${formatPercent(result.margin, 0)} kept free)`, '');
-  }
+  const lines: string[] = [];
+  lines.push(`${VERDICT_CODICON[verdict]} **${batchText} ${verdictWords(verdict, est)}** — ${escapeMd(needsPhrase(est, gpu?.totalBytes, result.margin))}`, '');
+  const action = result.maxBatch !== null ? [`Largest batch that fits: **${result.maxBatch}**`] : [];
+  lines.push([...action, ...links].join(' · '), '', '---', '');
+
+  const settings = [`**${escapeMd(result.model.name)}**`, `imgsz ${est.imgsz}`, est.amp ? 'mixed precision (AMP)' : 'fp32', OPTIMIZER_WORDS[est.optimizer] ?? est.optimizer];
+  settings.push(gpu ? `${escapeMd(gpu.name)} ${formatBytes(gpu.totalBytes)}, ${formatPercent(result.margin, 0)} kept free` : 'no GPU known');
+  lines.push(settings.join(' · '), '');
+  if (gpu) lines.push('```text', `needs ${textBar(neededOf(est).bytes, usableBytes(gpu.totalBytes, result.margin))} ${gib(neededOf(est).bytes)} of ${gib(usableBytes(gpu.totalBytes, result.margin))} GiB usable`, '```');
+  const totals = otherTotals(est).map((t) => `${t.label.toLowerCase()} ${formatBytes(t.bytes)} _(${escapeMd(t.short)})_`);
+  lines.push(`Other totals: ${totals.join(' · ')}`, '');
   const top = breakdownOf(est.bytes)
     .segments.filter((s) => s.key !== 'other')
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 3);
-  if (top.length) lines.push(`Top: ${top.map((s) => `${s.label} ${formatBytes(s.bytes)}`).join(' · ')}`, '');
+  if (top.length) lines.push(`Largest terms: ${top.map((s) => `${s.label} ${formatBytes(s.bytes)}`).join(' · ')}`, '');
   if (result.dataset) lines.push(...renderDatasetLines(result.dataset), '');
-  const links = [`[$(graph) Open memory panel](${commandLink(COMMANDS.analyzeModel, opts.link ?? { options: { model: result.model.source.replace(/^builtin:/, '') } })})`, `[$(chip) Select GPU…](${commandLink(COMMANDS.selectGpu)})`];
-  lines.push(links.join(' · '));
-  return lines.join('\n');
+  return lines.join('\n').trimEnd();
 }
 
-export const HOST_RAM_EMOJI: Readonly<Record<HostRamEstimate['verdict'], string>> = { fits: '✅', tight: '⚠️', exceeds: '❌' };
+export const HOST_RAM_CODICON: Readonly<Record<HostRamEstimate['verdict'], string>> = { fits: '$(pass)', tight: '$(warning)', exceeds: '$(error)' };
 const HOST_RAM_WORDS: Readonly<Record<HostRamEstimate['verdict'], string>> = { fits: 'fits', tight: 'tight', exceeds: 'exceeds free RAM' };
 
 /** One decimal at most: a mean of 2.375 boxes reads 2.4, 300 reads 300. */
@@ -105,14 +104,14 @@ export function renderDatasetLines(d: DatasetSummary): string[] {
   const lines = [`${name}: ${facts.join(' · ')}`];
   const h = d.hostRam;
   if (h) {
-    const parts = [`${HOST_RAM_EMOJI[h.verdict]} Host RAM: data pipeline ${formatBytes(h.totalBytes)} of ${formatBytes(h.freeRamBytes)} free (${HOST_RAM_WORDS[h.verdict]})`];
+    const parts = [`${HOST_RAM_CODICON[h.verdict]} Host RAM: data pipeline ${formatBytes(h.totalBytes)} of ${formatBytes(h.freeRamBytes)} free (${HOST_RAM_WORDS[h.verdict]})`];
     // A cache Ultralytics will skip is not in the total: the line below says what it needs.
     if (h.cache.mode === 'ram' && h.cache.ultralyticsWouldCache !== false) parts.push(`cache=ram ${formatBytes(h.cache.ramBytes)}`);
     if (h.cache.mode === 'disk' && h.cache.diskBytes !== null) parts.push(`cache=disk ${formatBytes(h.cache.diskBytes)} on disk`);
     parts.push(`${h.workersEffective} worker${h.workersEffective === 1 ? '' : 's'}`);
     lines.push('', parts.join(' · '));
     if (h.cache.ultralyticsWouldCache === false) {
-      lines.push('', `⚠️ cache=ram needs ${formatBytes(h.cache.requiredWithMarginBytes)} with Ultralytics' 50 % margin (${formatBytes(h.freeRamBytes)} free): it will train without the cache`);
+      lines.push('', `$(warning) cache=ram needs ${formatBytes(h.cache.requiredWithMarginBytes)} with Ultralytics' 50 % margin (${formatBytes(h.freeRamBytes)} free): it will train without the cache`);
     }
   }
   return lines;
@@ -124,7 +123,7 @@ export function renderPendingCard(model: string): string {
 }
 
 export function renderErrorCard(model: string, message: string): string {
-  return `$(chip) **${escapeMd(model)}** · ❌ could not estimate: ${escapeMd(message)}\n\n[Show log](${commandLink(COMMANDS.showLog)})`;
+  return `$(chip) **${escapeMd(model)}** · $(error) could not estimate: ${escapeMd(message)}\n\n[Show log](${commandLink(COMMANDS.showLog)})`;
 }
 
 function verdictWords(v: Verdict, est: Estimate): string {
@@ -134,9 +133,9 @@ function verdictWords(v: Verdict, est: Estimate): string {
     case 'tight':
       return 'fits, but tight';
     case 'oom':
-      return est.limitedBy === 'validation' ? 'training fits, validation (2× batch) does not' : 'does not fit';
+      return est.limitedBy === 'validation' ? 'does not fit: training fits, validation (2× batch) does not' : 'does not fit';
     default:
-      return 'no GPU to check against';
+      return 'has no GPU to check against';
   }
 }
 

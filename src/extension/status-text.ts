@@ -1,15 +1,16 @@
 // The status bar item's text and tooltip, from the active file's estimate and the GPU. Pure.
-//   $(chip) 7.8/12 GiB · b16 ✓      the active file's batch fits
-//   $(chip) 13.1/12 GiB · b32 ✗     it does not
-//   $(chip) GPU 3.1/24 GiB          no model in the active file: the GPU's live use
+//   $(pass) b16 needs 7.8 GiB of 10.8 GiB     the active file's batch fits (what it needs of the usable VRAM)
+//   $(error) b32 needs 13.1 GiB of 10.8 GiB   it does not
+//   $(chip) GPU 3.1/24 GiB                    no model in the active file: the GPU's live use
+// The figure is the one the hover, Problems, panel, sidebar and CLI show first (needsPhrase), and
+// the colour follows the same verdict (verdictOf): never a threshold of its own.
 
 import type { AnalysisResult, GpuInfo } from '../core/result';
 import { formatBytes } from '../../webview/shared/format';
-import { VERDICT_LABEL, verdictOf } from '../../webview/shared/memory';
-import { pickEstimate } from './hover-card';
+import { neededOf, needsPhrase, usableBytes, VERDICT_LABEL, verdictOf } from '../../webview/shared/memory';
+import { pickEstimate, VERDICT_CODICON } from './hover-card';
 
-const MARK = { fits: '✓', tight: '⚠', oom: '✗', unknown: '?', pending: '…', error: '✗' } as const;
-
+/** Live GPU use, compact: "3.1/24 GiB". */
 function gib(bytes: number): string {
   const v = bytes / 2 ** 30;
   return v >= 10 ? v.toFixed(0) : v.toFixed(1);
@@ -27,14 +28,15 @@ export function statusForResult(result: AnalysisResult, batch?: number | null): 
   if (!est) return { text: '$(chip) YOLO Memory', tooltip: 'No estimate' };
   const gpu = result.gpu;
   const v = verdictOf(est, gpu?.totalBytes, result.margin);
-  const used = gpu ? `${gib(est.bytes.device)}/${gib(gpu.totalBytes)} GiB` : formatBytes(est.bytes.device);
+  const need = formatBytes(neededOf(est).bytes);
+  const text = gpu ? `${VERDICT_CODICON[v]} b${est.batch} needs ${need} of ${formatBytes(usableBytes(gpu.totalBytes, result.margin))}` : `$(chip) b${est.batch} needs ${need}`;
   const lines = [
     `${result.model.name} · batch ${est.batch} · imgsz ${est.imgsz} · ${est.amp ? 'AMP' : 'fp32'}`,
-    `${VERDICT_LABEL[v]}: ${formatBytes(est.bytes.device)} on the device (reserved ${formatBytes(est.bytes.reserved)})` + (gpu ? ` of ${formatBytes(gpu.totalBytes)} on ${gpu.name}` : ''),
+    `${VERDICT_LABEL[v]}: ${needsPhrase(est, gpu?.totalBytes, result.margin)}` + (gpu ? ` (${gpu.name}, ${formatBytes(gpu.totalBytes)})` : ''),
   ];
   if (result.maxBatch !== null) lines.push(`Largest batch that fits: ${result.maxBatch}`);
   lines.push('Click to open the memory panel');
-  return { text: `$(chip) ${used} · b${est.batch} ${MARK[v]}`, tooltip: lines.join('\n'), tone: v === 'oom' ? 'error' : v === 'tight' ? 'warning' : undefined };
+  return { text, tooltip: lines.join('\n'), tone: v === 'oom' ? 'error' : v === 'tight' ? 'warning' : undefined };
 }
 
 export function statusForGpu(gpu: GpuInfo | null, message: string | null): StatusView {

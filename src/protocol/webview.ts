@@ -70,10 +70,13 @@ export interface SidebarEntry {
   batch: number | null;
   imgsz: number | null;
   verdict: Verdict;
-  /** Estimated device bytes (what nvidia-smi would show) at `batch`. */
+  /** What the run needs on the device at `batch`: the decisive figure the verdict compares with the
+   *  usable VRAM (webview/shared/memory.ts neededOf), the same number the hover and status bar show. */
   deviceBytes: number | null;
   /** VRAM the verdict was checked against. */
   vramBytes: number | null;
+  /** That VRAM less the safety margin: what the run may use. */
+  usableBytes?: number | null;
   maxBatch: number | null;
   /** Why the verdict is 'error' or 'unknown'. */
   message?: string;
@@ -500,6 +503,7 @@ function validateEntry(v: unknown, at: string): SidebarEntry {
     vramBytes: n('vramBytes'),
     maxBatch: n('maxBatch'),
   };
+  if (o.usableBytes !== undefined) e.usableBytes = n('usableBytes');
   if (o.message !== undefined) e.message = str(o.message, `${at}.message`, 8192);
   return e;
 }

@@ -49,7 +49,16 @@ export interface Session {
   screenshot(label: string): Promise<string>;
   /** code-server's own output so far (the extension host log is copied at close). */
   serverLog(): string;
+  /** Errors the extension's webviews logged (console errors, CSP violations, uncaught exceptions)
+   *  since the session started: a test fails on any. */
+  webviewErrors(): string[];
   close(): Promise<void>;
+}
+
+/** A console message from one of the extension's webviews: the panel's or sidebar's bundle, or a
+ *  webview frame (CSP violations are reported against the frame). */
+export function isWebviewMessage(text: string, url: string): boolean {
+  return /\/dist\/webview\/|vscode-webview|\/webview\/browser\/pre\//.test(url) || /Content Security Policy/.test(text);
 }
 
 function fail(message: string): never {
@@ -367,6 +376,11 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(30_000);
+    const webviewErrors: string[] = [];
+    page.on('console', (m) => {
+      const url = m.location().url ?? '';
+      if (m.type() === 'error' && isWebviewMessage(m.text(), url)) webviewErrors.push(`${m.text()} (${url})`);
+    });
     await page.goto(server.url);
     await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
@@ -380,6 +394,7 @@ export async function startSession(opts: SessionOptions): Promise<Session> {
         return file;
       },
       serverLog: server.output,
+      webviewErrors: () => [...webviewErrors],
       close,
     };
   } catch (e) {

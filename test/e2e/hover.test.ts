@@ -6,9 +6,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatBytes } from '../../webview/shared/format';
+import { needsPhrase, otherTotals } from '../../webview/shared/memory';
 import { cliEstimate } from './cli';
 import { startSession, RTX_3060, type Session } from './harness';
-import { applyQuickFix, editorLine, hoverUntil, openFile, waitForActivation } from './workbench';
+import { applyQuickFix, editorLine, hoverUntil, openFile, openViewContainer, waitForActivation, webviewFrame } from './workbench';
 
 describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
   let s: Session;
@@ -26,7 +27,7 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
     await waitForActivation(s.page);
     const text = await hoverUntil(s.page, 'batch=16)', '16', /Largest batch that fits/);
     await s.screenshot('hover-batch16');
-    assert.match(text, /batch 16: fits/, text);
+    assert.match(text, /batch 16 fits/, text);
     assert.ok(text.includes(RTX_3060.name), `the card names the GPU from nvidia-smi:\n${text}`);
     const m = text.match(/Largest batch that fits: (\d+)/);
     assert.ok(m, text);
@@ -42,19 +43,31 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
     const cli = cliEstimate(['yolov8n', '--gpu', RTX_3060.name, '--imgsz', '640', '--batch', '16', '--data', 'coco128.yaml']);
     const est = cli.estimates[0]!;
     assert.equal(est.batch, 16);
-    // The card's text bars end in "<used>/<total> GiB" with one decimal.
-    const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
-    const total = gib(RTX_3060.totalMiB * 2 ** 20);
-    const bar = (label: string) => card16.match(new RegExp(`^${label}\\s+[█░]+ !?\\s*(\\S+) GiB$`, 'm'))?.[1];
-    assert.equal(bar('reserved'), `${gib(est.bytes.reserved)}/${total}`, card16);
-    assert.equal(bar('device'), `${gib(est.bytes.device)}/${total}`, card16);
-    if (est.validationDevice !== null) assert.equal(bar('val ×2'), `${gib(est.validationDevice)}/${total}`, card16);
+    // The decisive figure first, in the words every surface uses; the other totals below.
+    assert.ok(card16.includes(needsPhrase(est, cli.gpu!.totalBytes, cli.margin)), card16);
+    for (const t of otherTotals(est)) assert.ok(card16.includes(`${t.label.toLowerCase()} ${formatBytes(t.bytes)}`), `${t.label} ${formatBytes(t.bytes)} in\n${card16}`);
     assert.equal(maxBatch, cli.maxBatch);
     // The three largest terms, in bytes as the rest of the UI writes them.
-    const top = card16.match(/^Top: (.*)$/m)?.[1] ?? '';
+    const top = card16.match(/^Largest terms: (.*)$/m)?.[1] ?? '';
     const terms = Object.entries(est.bytes).filter(([k]) => !['allocated', 'reserved', 'device'].includes(k));
     const largest = terms.sort((a, b) => b[1] - a[1]).slice(0, 3);
-    for (const [k, v] of largest) assert.ok(top.includes(formatBytes(v)), `Top line has ${k} = ${formatBytes(v)}: ${top}`);
+    for (const [k, v] of largest) assert.ok(top.includes(formatBytes(v)), `Largest terms has ${k} = ${formatBytes(v)}: ${top}`);
+  });
+
+  test('the sidebar lists train_oom.py, never opened, with its verdict (worst first)', async () => {
+    await openViewContainer(s.page, 'YOLO Memory');
+    const side = await webviewFrame(s.page, '#sb-ws', { timeoutMs: 60_000 });
+    const oom = side.locator('ul.entries button.entry', { hasText: 'train_oom.py' });
+    await oom.locator('.codicon.v-oom').waitFor({ timeout: 90_000 });
+    const text = (await oom.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /Out of memory/, text);
+    assert.match(text, /needs .* of .* usable/, text);
+    // worst first: the launch that does not fit heads the list
+    const first = (await side.locator('ul.entries button.entry').first().innerText()).replace(/\s+/g, ' ');
+    assert.match(first, /train_oom\.py/, first);
+    assert.ok(!(await s.page.locator('.tab', { hasText: 'train_oom.py' }).count()), 'train_oom.py was not opened');
+    await s.screenshot('sidebar-launches');
+    await s.page.keyboard.press('Control+Shift+E');
   });
 
   test('a YOLOv5 argparse script: hovering the --batch-size default shows a yolov5s card', async () => {
@@ -64,7 +77,7 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
     const text = await hoverUntil(s.page, '"--batch-size"', '64', /Largest batch that fits|could not estimate/);
     await s.screenshot('hover-yolov5-argparse');
     assert.match(text, /yolov5s/, text);
-    assert.match(text, /batch 64: (fits|fits, but tight|does not fit|training fits)/, text);
+    assert.match(text, /batch 64 (fits|fits, but tight|does not fit)/, text);
   });
 
   test('an Ultralytics config YAML: hovering `batch: 32` shows the card for batch 32', async () => {
@@ -72,7 +85,7 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
     const text = await hoverUntil(s.page, 'batch: 32', '32', /Largest batch that fits/);
     await s.screenshot('hover-config-yaml');
     assert.match(text, /yolov8n/, text);
-    assert.match(text, /batch 32: fits/, text);
+    assert.match(text, /batch 32 fits/, text);
     assert.match(text, new RegExp(`Largest batch that fits: ${maxBatch}(?!\\d)`), 'same model, imgsz and GPU as train.py: same largest batch');
   });
 
@@ -93,5 +106,29 @@ describe('training-script hover and diagnostics', { timeout: 240_000 }, () => {
     // The fixed batch fits, so the warning goes away.
     await squiggle.waitFor({ state: 'detached', timeout: 60_000 });
     await s.screenshot('quickfix-applied');
+    // Hover, status bar and sidebar all say "fits" with the same figure against the same usable VRAM.
+    const cli = cliEstimate(['yolov8n', '--gpu', RTX_3060.name, '--imgsz', '640', '--batch', String(maxBatch), '--data', 'coco128.yaml']);
+    const est = cli.estimates[0]!;
+    assert.equal(est.fits, true, 'the CLI agrees the recommended batch fits');
+    const phrase = needsPhrase(est, cli.gpu!.totalBytes, cli.margin); // "needs F of U usable"
+    const [need, usable] = [...phrase.matchAll(/(\d[\d.]* [KMG]iB)/g)].map((m) => m[1]!);
+    const card = await hoverUntil(s.page, `batch=${maxBatch})`, String(maxBatch), /fits/);
+    assert.ok(card.includes(`batch ${maxBatch} fits`) && card.includes(phrase), card);
+    await s.page.mouse.move(5, 5);
+    await s.page.keyboard.press('Escape');
+    const status = s.page.locator(`.part.statusbar [id$=".yoloMemory.status"]`, { hasText: `b${maxBatch} needs` });
+    await status.waitFor({ timeout: 60_000 });
+    assert.equal(((await status.textContent()) ?? '').trim(), `b${maxBatch} needs ${need} of ${usable}`);
+    assert.equal(await status.locator('.codicon-pass').count(), 1, 'the status bar shows the pass codicon');
+    const tone = await status.evaluate((el) => el.closest('.statusbar-item')?.className ?? '');
+    assert.doesNotMatch(tone, /warning|error/, `no warning colour on the recommended batch: ${tone}`);
+    await openViewContainer(s.page, 'YOLO Memory');
+    const side = await webviewFrame(s.page, '#sb-active', { timeoutMs: 60_000 });
+    const active = side.locator('.sb-section', { has: side.locator('#sb-active') });
+    await active.locator('button.entry', { hasText: 'train_oom.py' }).locator('.codicon.v-fits').waitFor({ timeout: 60_000 });
+    const sideText = (await active.innerText()).replace(/\s+/g, ' ');
+    assert.ok(sideText.includes('Fits') && sideText.includes(`${phrase}`), sideText);
+    await s.screenshot('quickfix-all-agree');
+    assert.deepEqual(s.webviewErrors(), [], 'no console errors from the webviews');
   });
 });

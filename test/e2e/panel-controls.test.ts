@@ -59,6 +59,27 @@ describe('memory panel controls and CSV export', { timeout: 240_000 }, () => {
     await field.click();
     await field.press('Control+A');
     await field.pressSequentially(String(BIG_BATCH));
+    // Sample the panel every frame until the new verdict lands: its body never goes blank (the
+    // last result stays drawn, dimmed) and the field being edited keeps the keyboard focus.
+    // (a string: the test runner's transpiler would wrap named functions in a helper the page lacks)
+    const samples = (await panel.locator('body').evaluate(`new Promise((resolve) => {
+      const out = [];
+      const started = performance.now();
+      function tick() {
+        out.push({
+          visible: getComputedStyle(document.body).visibility === 'visible' && document.body.getBoundingClientRect().height > 0,
+          drawn: !!document.querySelector('#breakdown svg') && !!document.querySelector('#curve svg'),
+          focused: document.activeElement ? document.activeElement.id : '',
+          busy: document.body.classList.contains('busy'),
+        });
+        if (document.querySelector('#verdict.verdict-oom') || performance.now() - started > 60000) resolve(out);
+        else requestAnimationFrame(tick);
+      }
+      tick();
+    })`)) as { visible: boolean; drawn: boolean; focused: string; busy: boolean }[];
+    assert.ok(samples.some((x) => x.busy), 'sampled while the new estimate was computing');
+    assert.ok(samples.every((x) => x.visible && x.drawn), `the panel body was blank in ${samples.filter((x) => !x.visible || !x.drawn).length} of ${samples.length} frames`);
+    assert.ok(samples.every((x) => x.focused === 'f-batch'), `focus left the batch field: ${[...new Set(samples.map((x) => x.focused))].join(', ')}`);
     // The webview debounces, asks the host, and redraws from the new result: wait for the redraw.
     await panel.locator('#verdict.verdict-oom').waitFor({ timeout: 60_000 });
     // textContent: the verdict is a flex row, whose bare text nodes innerText may leave out.
@@ -74,6 +95,7 @@ describe('memory panel controls and CSV export', { timeout: 240_000 }, () => {
     const cli = cliAtBigBatch();
     assert.match(verdict, new RegExp(`Largest batch that fits:\\s*${cli.maxBatch}(?!\\d)`), verdict);
     await s.screenshot('panel-batch-128');
+    assert.deepEqual(s.webviewErrors(), [], 'no console errors from the webviews');
   });
 
   test('"Save CSV" writes the layer table through the save dialog', async () => {

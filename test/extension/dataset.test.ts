@@ -111,8 +111,8 @@ describe('hover card and cache diagnostics over real estimates', () => {
     assert.ok(md.includes(`objects/image max ${d.objects!.max} · p99 ${d.objects!.p99} · mean ${Number(d.objects!.mean.toFixed(1))}`), md);
     assert.ok(md.includes(`assigner sized for ${d.assignerObjects} boxes`));
     const h = d.hostRam!;
-    const emoji = { fits: '✅', tight: '⚠️', exceeds: '❌' }[h.verdict];
-    assert.ok(md.includes(`${emoji} Host RAM: data pipeline ${formatBytes(h.totalBytes)} of ${formatBytes(h.freeRamBytes)} free`), md);
+    const icon = { fits: '$(pass)', tight: '$(warning)', exceeds: '$(error)' }[h.verdict];
+    assert.ok(md.includes(`${icon} Host RAM: data pipeline ${formatBytes(h.totalBytes)} of ${formatBytes(h.freeRamBytes)} free`), md);
     assert.ok(md.includes(`cache=ram ${formatBytes(h.cache.ramBytes)}`));
     assert.ok(h.cache.ramBytes > 0);
   });
@@ -163,7 +163,7 @@ describe('hover card and cache diagnostics over real estimates', () => {
     assert.ok(p.message.includes(`(${formatBytes(h.freeRamBytes)} free)`));
     assert.ok(!p.message.includes('\n'));
     const card = renderHoverCard(r);
-    assert.match(card, /⚠️ cache=ram needs .* it will train without the cache/);
+    assert.match(card, /\$\(warning\) cache=ram needs .* it will train without the cache/);
     assert.ok(!card.includes(`cache=ram ${formatBytes(h.cache.ramBytes)}`), 'a skipped cache is not shown as part of the pipeline');
   });
 
@@ -181,7 +181,7 @@ describe('hover card and cache diagnostics over real estimates', () => {
     assert.match(p.message, /the process may be killed/);
     assert.doesNotMatch(p.message, /skip the cache/);
     assert.ok(p.message.includes(formatBytes(h.totalBytes)));
-    assert.match(renderHoverCard(r), /❌ Host RAM: .*exceeds free RAM/);
+    assert.match(renderHoverCard(r), /\$\(error\) Host RAM: .*exceeds free RAM/);
   });
 
   test('no cache warning without cache=ram, or without a scanned dataset', async () => {

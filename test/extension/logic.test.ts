@@ -16,6 +16,8 @@ import { optionsForModel, optionsForRun, planningGpu, resolveModelSpec } from '.
 import { readSettings } from '../../src/extension/settings';
 import { entryFor } from '../../src/extension/sidebar-entries';
 import { statusForGpu, statusForResult } from '../../src/extension/status-text';
+import { formatBytes } from '../../webview/shared/format';
+import { neededOf, needsPhrase } from '../../webview/shared/memory';
 
 const GiB = 2 ** 30;
 const settings = readSettings({ get: () => undefined }, { trusted: true }).settings;
@@ -110,25 +112,31 @@ describe('hover target', () => {
 });
 
 describe('hover card', () => {
-  test('shows the model, settings, GPU, bars, verdict, max batch, top 3 terms and command links', () => {
+  test('verdict and the decisive figure first, then the largest batch and the actions; details below a rule; no emoji', () => {
     const md = renderHoverCard(small, { batch: 4 });
     const est = small.estimates[0]!;
-    assert.match(md, /yolov8s/);
-    assert.match(md, /imgsz 320 · AMP/);
-    assert.match(md, /RTX 3070/);
-    assert.match(md, /✅ \*\*batch 4: fits\*\*/);
-    assert.match(md, new RegExp(`reserved [█░]{20} ${(est.bytes.reserved / GiB).toFixed(1)}/8\\.0 GiB`));
-    assert.match(md, new RegExp(`device   [█░]{20} ${(est.bytes.device / GiB).toFixed(1)}/8\\.0 GiB`));
-    assert.match(md, new RegExp(`Largest batch that fits: \\*\\*${small.maxBatch}\\*\\*`));
-    assert.equal((md.match(/Top: /g) ?? []).length, 1);
-    assert.equal(md.split('Top: ')[1]!.split('\n')[0]!.split(' · ').length, 3);
-    for (const c of [COMMANDS.analyzeModel, COMMANDS.selectGpu]) assert.ok(md.includes(`command:${c}`), c);
+    const [top, details] = md.split('\n---\n');
+    assert.ok(details, 'a rule separates the summary from the details');
+    // the summary: verdict codicon, the figure against the usable VRAM, largest batch, both actions
+    assert.match(top!, new RegExp(`^\\$\\(pass\\) \\*\\*batch 4 fits\\*\\* — ${escapeMd(needsPhrase(est, gpu8.totalBytes, small.margin)).replace(/[\\.()*+?]/g, (c) => `\\${c}`)}`));
+    assert.match(top!, new RegExp(`Largest batch that fits: \\*\\*${small.maxBatch}\\*\\*`));
+    for (const c of [COMMANDS.analyzeModel, COMMANDS.selectGpu]) assert.ok(top!.includes(`command:${c}`), c);
+    assert.ok(top!.split('\n').filter((l) => l.trim()).length <= 2, 'the summary is two lines');
+    // details: settings in words, the bar, the other totals explained, the top terms
+    assert.match(details, /yolov8s/);
+    assert.match(details, /imgsz 320 · mixed precision \(AMP\) · AdamW \(2 moment buffers per weight\)/);
+    assert.match(details, /RTX 3070/);
+    assert.match(details, /needs [█░]{20} /);
+    assert.match(details, /allocated \(peak\) .*live tensors at the peak.* reserved .*held by PyTorch's cache.* on the device .*what nvidia.{0,2}smi shows/);
+    assert.equal(details.split('Largest terms: ')[1]!.split('\n')[0]!.split(' · ').length, 3);
+    assert.ok(!/[✅⚠❌❔⏳]/u.test(md), 'codicons, not emoji');
+    assert.ok(!/\bval ×2\b|ADAMW/.test(md), 'no unexplained jargon');
     for (const m of md.matchAll(/command:([\w.]+)/g)) assert.ok(HOVER_COMMANDS.includes(m[1] as never), `${m[1]} is not allowed in hovers`);
   });
 
   test('a batch that does not fit says so', () => {
     const md = renderHoverCard(big, { batch: 256 });
-    assert.match(md, /❌ \*\*batch 256 \(128 per GPU\): (does not fit|training fits, validation)/);
+    assert.match(md, /^\$\(error\) \*\*batch 256 \(128 per GPU\) does not fit/);
   });
 
   test('pending, error, escaping and bars', () => {
@@ -180,12 +188,18 @@ describe('status text and sidebar rows', () => {
   test('status bar text: used/total · batch · mark', () => {
     const s = statusForResult(small, 4);
     const est = small.estimates[0]!;
-    const used = est.bytes.device / GiB;
-    assert.equal(s.text, `$(chip) ${used >= 10 ? used.toFixed(0) : used.toFixed(1)}/8.0 GiB · b4 ${s.tone === 'warning' ? '⚠' : '✓'}`);
+    // the decisive figure of the usable VRAM, the same words as the hover
+    assert.equal(s.text, `$(pass) b4 needs ${formatBytes(neededOf(est).bytes)} of ${formatBytes(0.9 * gpu8.totalBytes)}`);
+    assert.equal(s.tone, undefined);
+    assert.ok(s.tooltip.includes(needsPhrase(est, gpu8.totalBytes, small.margin)), s.tooltip);
     assert.match(s.tooltip, /Largest batch that fits/);
     const b = statusForResult(big, 256);
-    assert.match(b.text, /· b256 ✗$/);
+    assert.match(b.text, /^\$\(error\) b256 needs /);
     assert.equal(b.tone, 'error');
+    // the recommended batch reads "fits", never a warning
+    const atMax = statusForResult({ ...big, estimates: [{ ...big.estimates[0]!, batch: big.maxBatch!, fits: true, limitedBy: null }] }, big.maxBatch);
+    assert.equal(atMax.tone, undefined);
+    assert.match(atMax.text, /^\$\(pass\) /);
     assert.equal(statusForGpu({ ...gpu8, usedBytes: 3 * GiB }, null).text, '$(chip) GPU 3.0/8.0 GiB');
     assert.equal(statusForGpu(null, 'nvidia-smi not found').text, '$(chip) YOLO Memory');
   });

@@ -4,7 +4,7 @@ import { layoutBar, renderBreakdown } from '../../webview/panel/breakdownBar';
 import { crossingFraction, linePieces, renderCurveChart, visibleCurve } from '../../webview/panel/curveChart';
 import { peakIndex, phaseBands, renderTimelineChart } from '../../webview/panel/timelineChart';
 import { formatBytes } from '../../webview/shared/format';
-import { breakdownOf, verdictOf } from '../../webview/shared/memory';
+import { breakdownOf, needsPhrase, neededOf, verdictOf } from '../../webview/shared/memory';
 import type { CurvePoint } from '../../src/core/result';
 import { sampleResult } from './sample';
 
@@ -172,11 +172,25 @@ test('timeline: phase bands, peak, and the selected layer marked at forward and 
   assert.equal((renderTimelineChart(r.timeline, null).match(/selected-marker/g) ?? []).length, 0);
 });
 
-test('verdicts: fits, tight within 90 % of the usable VRAM, out of memory, unknown', () => {
+test('verdicts: fits, out of memory, unknown; tight only from the core verdict, never a threshold of its own', () => {
   const e = sampleResult().estimates[0]!;
   assert.equal(verdictOf(e, 8 * GIB, 0.1), 'fits');
-  assert.equal(verdictOf({ fits: true, bytes: { ...e.bytes, device: 0.95 * 0.9 * 8 * GIB } }, 8 * GIB, 0.1), 'tight');
+  // near the limit but fitting: "fits" (the recommended largest batch must never read as a warning)
+  assert.equal(verdictOf({ fits: true, bytes: { ...e.bytes, device: 0.95 * 0.9 * 8 * GIB } }, 8 * GIB, 0.1), 'fits');
+  assert.equal(verdictOf({ ...e, verdict: 'tight' }, 8 * GIB, 0.1), 'tight');
+  assert.equal(verdictOf({ ...e, fits: false, verdict: 'does-not-fit' }, 8 * GIB, 0.1), 'oom');
   assert.equal(verdictOf({ ...e, fits: false }, 8 * GIB, 0.1), 'oom');
   assert.equal(verdictOf({ ...e, fits: null }, null, 0.1), 'unknown');
   assert.equal(verdictOf(null, 8 * GIB, 0.1), 'pending');
+});
+
+test('the decisive figure: what training (or validation, when larger) needs, against the usable VRAM', () => {
+  const e = sampleResult().estimates[0]!;
+  const train = { ...e, neededDevice: 5 * GIB, validationDevice: 4 * GIB };
+  assert.deepEqual(neededOf(train), { bytes: 5 * GIB, by: 'train' });
+  assert.equal(needsPhrase(train, 8 * GIB, 0.1), 'needs 5 GiB of 7.2 GiB usable');
+  const val = { ...e, neededDevice: 5 * GIB, validationDevice: 7.5 * GIB };
+  assert.deepEqual(neededOf(val), { bytes: 7.5 * GIB, by: 'validation' });
+  assert.equal(needsPhrase(val, 8 * GIB, 0.1), 'needs 7.5 GiB (validation at 2× batch) of 7.2 GiB usable');
+  assert.equal(needsPhrase(train, null, 0.1), 'needs 5 GiB; no GPU known to check against');
 });

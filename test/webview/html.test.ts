@@ -13,7 +13,7 @@ const input = {
 
 test('the CSP allows nothing but our nonce script and resources from the webview source', () => {
   const csp = contentSecurityPolicy(input.cspSource, 'abc');
-  assert.equal(csp, `default-src 'none'; script-src 'nonce-abc'; style-src ${input.cspSource}; font-src ${input.cspSource}; img-src ${input.cspSource} data:`);
+  assert.equal(csp, `default-src 'none'; script-src 'nonce-abc'; style-src ${input.cspSource} 'nonce-abc'; font-src ${input.cspSource}; img-src ${input.cspSource} data:`);
   assert.ok(!csp.includes('unsafe'));
 });
 

@@ -116,14 +116,18 @@ const state = (over: Partial<SidebarState> = {}): SidebarState => ({
   ...over,
 });
 
-test('the sidebar shows GPU usage, the active verdict with a bar, the largest batch, the workspace', () => {
+test('the sidebar shows GPU usage, the active verdict with a bar, its largest batch, the workspace', () => {
   const html = renderSidebar(state());
   assert.match(html, /2 GiB \/ 8 GiB/);
   assert.match(html, /25 %/);
   assert.match(html, /train\.py:12/);
-  assert.match(html, /Largest batch that fits: 40 \(train\.py:12, imgsz 640, on 8 GiB\)/);
+  assert.match(html, /Largest batch that fits: 40 \(imgsz 640, on 8 GiB\)/);
+  // the largest batch is a note about the active entry: it sits in that section
+  const active = html.slice(html.indexOf('id="sb-active"'), html.indexOf('id="sb-ws"'));
+  assert.match(active, /Largest batch that fits/);
   assert.match(html, /Out of memory/);
-  assert.match(html, /20 GiB \/ 8 GiB/);
+  assert.match(html, /needs 20 GiB of 8 GiB/);
+  assert.match(renderSidebar(state({ workspace: [entry({ usableBytes: 7.2 * GIB })] })), /needs 3 GiB of 7\.2 GiB usable/);
   assert.equal((html.match(/<button class="entry"/g) ?? []).length, 3);
   assert.ok(!/style=/.test(html));
 });
@@ -132,14 +136,21 @@ test('empty states say what is missing', () => {
   const html = renderSidebar(state({ gpus: [], gpuMessage: 'nvidia-smi not found', active: null, workspace: [] }));
   assert.match(html, /nvidia-smi not found/);
   assert.match(html, /No YOLO model or training call in the active editor/);
-  assert.match(html, /No models or training scripts found/);
+  assert.match(html, /No models or training launches found/);
   assert.equal(largestLine(state({ active: null, workspace: [] })), null);
+  // no note about another file when the active editor has no largest batch
+  assert.equal(largestLine(state({ active: entry({ maxBatch: null }) })), null);
+  // an entry without an estimate says why, not "No GPU to check"
+  const unknown = entryHtml(entry({ verdict: 'unknown', deviceBytes: null, message: 'No estimate: yolov99: not a known model' }), false);
+  assert.match(unknown, /No estimate<\/span>/);
+  assert.match(unknown, /not a known model/);
+  assert.ok(!unknown.includes('No GPU to check'));
 });
 
 test('entries escape file names and describe themselves to screen readers', () => {
   const html = entryHtml(entry({ label: '<img src=x onerror=alert(1)>.onnx', verdict: 'error', deviceBytes: null, message: 'Not an ONNX file' }), true);
   assert.ok(!html.includes('<img'));
-  assert.match(html, /aria-label="&lt;img[^"]*: Error at batch 16, imgsz 640, Not an ONNX file\. Open the analysis panel\."/);
+  assert.match(html, /aria-label="&lt;img[^"]*: Could not estimate at batch 16, imgsz 640, Not an ONNX file, max batch 40\. Open the analysis panel\."/);
   assert.match(html, /Not an ONNX file/);
 });
 

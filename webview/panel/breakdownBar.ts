@@ -30,7 +30,9 @@ export function layoutBar(b: Breakdown, vramBytes: number | null, g = BAR_GEOMET
   return { segments, scaleMax: ticks.max, x };
 }
 
-export function renderBreakdown(bytes: MemoryBytes, vramBytes: number | null, margin: number, g = BAR_GEOMETRY): string {
+/** `needed`: the decisive figure (what the run needs on the device, the number compared with the
+ *  usable VRAM), listed first among the totals when given. */
+export function renderBreakdown(bytes: MemoryBytes, vramBytes: number | null, margin: number, g = BAR_GEOMETRY, needed?: { bytes: number; by: 'train' | 'validation' }): string {
   const b = breakdownOf(bytes);
   const { segments, x } = layoutBar(b, vramBytes, g);
   const parts: string[] = [];
@@ -63,10 +65,20 @@ export function renderBreakdown(bytes: MemoryBytes, vramBytes: number | null, ma
         `<td class="num">${formatBytes(s.bytes)}</td><td class="num">${formatPercent(b.device ? s.bytes / b.device : null)}</td><td class="help">${escapeHtml(s.help)}</td></tr>`,
     )
     .join('');
+  const total = (label: string, v: number, help: string, cls = 'total') =>
+    `<tr class="${cls}"><td>${escapeHtml(label)}</td><td class="num">${formatBytes(v)}</td><td class="num">${formatPercent(b.device ? v / b.device : null)}</td><td class="help">${escapeHtml(help)}</td></tr>`;
   const totals =
-    `<tr class="total"><td>Allocated (peak)</td><td class="num">${formatBytes(bytes.allocated)}</td><td class="num">${formatPercent(b.device ? bytes.allocated / b.device : null)}</td><td class="help">torch.cuda.max_memory_allocated()</td></tr>` +
-    `<tr class="total"><td>Reserved</td><td class="num">${formatBytes(bytes.reserved)}</td><td class="num">${formatPercent(b.device ? bytes.reserved / b.device : null)}</td><td class="help">torch.cuda.memory_reserved(), Ultralytics' GPU_mem</td></tr>` +
-    `<tr class="total"><td>Device</td><td class="num">${formatBytes(bytes.device)}</td><td class="num">${formatPercent(b.device ? 1 : null)}</td><td class="help">what nvidia-smi shows for the process</td></tr>`;
+    (needed
+      ? total(
+          'Needs',
+          needed.bytes,
+          needed.by === 'validation' ? 'what validation at 2× batch needs on the device: the figure compared with the usable VRAM' : 'what the run needs on the device (PyTorch frees cached blocks before failing): the figure compared with the usable VRAM',
+          'total decisive',
+        )
+      : '') +
+    total('Allocated (peak)', bytes.allocated, 'tensors alive at the busiest moment of a step (torch max_memory_allocated)') +
+    total('Reserved', bytes.reserved, "what PyTorch's memory cache holds with room to spare (Ultralytics' GPU_mem)") +
+    total('On the device', bytes.device, 'reserved + CUDA context: what nvidia-smi shows when memory is plentiful');
   const overlap = b.overlap > 0 ? `<p class="note">The terms add up to ${formatBytes(b.total)}, ${formatBytes(b.overlap)} more than the device total: not all of them are live at the peak at once.</p>` : '';
   return `${parts.join('')}<table class="legend" aria-label="Memory terms"><thead><tr><th scope="col">Term</th><th scope="col" class="num">Bytes</th><th scope="col" class="num">of device</th><th scope="col" class="help">What it is</th></tr></thead><tbody>${rows}${totals}</tbody></table>${overlap}`;
 }

@@ -52,6 +52,13 @@ export const FIELDS: readonly FieldDef[] = [
   },
 ];
 
+const UNIT_WORDS: Record<string, string> = { px: 'pixels', GiB: 'GiB', '%': 'percent' };
+
+/** What a screen reader announces for a field: its label and, in words, its unit ("Image size in pixels"). */
+export function accessibleName(f: FieldDef): string {
+  return f.unit ? `${f.label} in ${UNIT_WORDS[f.unit] ?? f.unit}` : f.label;
+}
+
 export type FieldValues = Record<FieldId, string | boolean>;
 
 const GIB = 1024 ** 3;

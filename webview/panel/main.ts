@@ -6,11 +6,11 @@ import type { Group } from '../../src/core/graph/types';
 import type { AnalyzeOptions } from '../../src/core/options';
 import { parseHostToPanel, type PanelState } from '../../src/protocol/webview';
 import { escapeHtml } from '../shared/format';
-import { VERDICT_ICON } from '../shared/memory';
-import { registerPanelComponents, type CheckedElement, type ValueElement } from '../shared/toolkit';
+import { neededOf, VERDICT_ICON } from '../shared/memory';
+import { applyAccessibleNames, registerPanelComponents, type CheckedElement, type ValueElement } from '../shared/toolkit';
 import { vscodeApi, warn } from '../shared/vscodeApi';
 import { BAR_GEOMETRY, renderBreakdown } from './breakdownBar';
-import { FIELDS, readFields, valuesFromOptions, type FieldId, type FieldValues } from './controls';
+import { accessibleName, FIELDS, readFields, valuesFromOptions, type FieldId, type FieldValues } from './controls';
 import { CURVE_GEOMETRY, renderCurveChart } from './curveChart';
 import { buildDataset, renderDatasetSection } from './datasetSection';
 import { buildTable, COLUMNS, DEFAULT_QUERY, GROUP_ORDER, locateRow, renderTableBody, SORT_KEYS, tableRows, type SortKey, type TableQuery } from './layerTable';
@@ -77,16 +77,21 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
 // Page skeleton
 // ---------------------------------------------------------------------------------------------
 
+/** Each field's accessible name goes on the toolkit component itself (`aria-label`): the toolkit
+ *  copies it to the input inside its shadow root, which a `<label for>` or `aria-labelledby` outside
+ *  that root cannot reach. The help text is visible under the field, not only a mouse tooltip. */
 function fieldHtml(f: (typeof FIELDS)[number]): string {
   const id = `f-${f.id}`;
   const err = `<span class="field-error" id="e-${f.id}" aria-live="polite"></span>`;
-  if (f.kind === 'checkbox') return `<div class="field field-check" title="${escapeHtml(f.help)}"><vscode-checkbox id="${id}">${escapeHtml(f.label)}</vscode-checkbox>${err}</div>`;
+  const help = `<span class="field-help" id="d-${f.id}">${escapeHtml(f.help)}</span>`;
+  const name = escapeHtml(accessibleName(f));
+  if (f.kind === 'checkbox') return `<div class="field field-check"><vscode-checkbox id="${id}" aria-label="${name}" aria-describedby="d-${f.id}">${escapeHtml(f.label)}</vscode-checkbox>${help}${err}</div>`;
   if (f.kind === 'select') {
     const opts = (f.choices ?? []).map((c) => `<vscode-option value="${c.value}">${escapeHtml(c.label)}</vscode-option>`).join('');
-    return `<div class="field" title="${escapeHtml(f.help)}"><label id="l-${f.id}" for="${id}">${escapeHtml(f.label)}</label><vscode-dropdown id="${id}" aria-labelledby="l-${f.id}">${opts}</vscode-dropdown>${err}</div>`;
+    return `<div class="field"><label id="l-${f.id}" for="${id}">${escapeHtml(f.label)}</label><vscode-dropdown id="${id}" aria-label="${name}" aria-describedby="d-${f.id}">${opts}</vscode-dropdown>${help}${err}</div>`;
   }
-  const unit = f.unit ? `<span slot="end" class="unit">${escapeHtml(f.unit)}</span>` : '';
-  return `<div class="field" title="${escapeHtml(f.help)}"><label id="l-${f.id}" for="${id}">${escapeHtml(f.label)}</label><vscode-text-field id="${id}" size="6" inputmode="decimal" aria-labelledby="l-${f.id}" aria-describedby="e-${f.id}">${unit}</vscode-text-field>${err}</div>`;
+  const unit = f.unit ? `<span slot="end" class="unit" aria-hidden="true">${escapeHtml(f.unit)}</span>` : '';
+  return `<div class="field"><label id="l-${f.id}" for="${id}">${escapeHtml(f.label)}</label><vscode-text-field id="${id}" size="6" inputmode="decimal" aria-label="${name}" data-aria-label="${name}">${unit}</vscode-text-field>${help}${err}</div>`;
 }
 
 function skeleton(): string {
@@ -98,7 +103,7 @@ function skeleton(): string {
   <div class="title-row">
     <h1 id="model-name">YOLO memory</h1>
     <span id="task-badge" class="badge"></span>
-    <vscode-progress-ring id="busy" class="busy" aria-label="Estimating"></vscode-progress-ring>
+    <span id="busy" class="busy-indicator" role="status" aria-live="polite"><span class="codicon codicon-loading codicon-modifier-spin" aria-hidden="true"></span><span class="busy-text">Updating…</span></span>
     <span class="spacer"></span>
     <div class="actions" role="toolbar" aria-label="Export">
       <vscode-button appearance="secondary" id="btn-md" title="Copy the summary and layer table as Markdown"><span slot="start" class="codicon codicon-copy"></span>Copy Markdown</vscode-button>
@@ -123,7 +128,7 @@ function skeleton(): string {
     <div class="stack">
       <section aria-labelledby="h-breakdown"><h2 id="h-breakdown">Breakdown</h2><div id="breakdown" class="chart-box"></div></section>
       <section aria-labelledby="h-curve"><h2 id="h-curve">Memory vs batch size</h2>
-        <div class="chart-legend" aria-hidden="true"><span class="legend-item"><span class="key key-device"></span>device (nvidia-smi)</span><span class="legend-item"><span class="key key-reserved"></span>reserved (torch)</span><span class="legend-item"><span class="key key-oom"></span>does not fit (past the usable limit)</span><span class="legend-item"><span class="key key-vram"></span>VRAM</span><span class="legend-item"><span class="key key-margin"></span>margin</span></div>
+        <div class="chart-legend" aria-hidden="true"><span class="legend-item"><span class="key key-device"></span>needs (what the verdict compares)</span><span class="legend-item"><span class="key key-reserved"></span>reserved (torch)</span><span class="legend-item"><span class="key key-oom"></span>does not fit (past the usable limit)</span><span class="legend-item"><span class="key key-vram"></span>VRAM</span><span class="legend-item"><span class="key key-margin"></span>margin</span></div>
         <div id="curve" class="chart-box"></div></section>
       <section id="dataset-section" aria-labelledby="h-dataset" hidden><h2 id="h-dataset">Dataset</h2><div id="dataset"></div></section>
     </div>
@@ -133,7 +138,7 @@ function skeleton(): string {
       <section aria-labelledby="h-timeline"><h2 id="h-timeline">One training step</h2><p class="hint">Live memory after each op. Click the chart to find a layer; select a row to mark it here.</p><div id="timeline" class="chart-box"></div></section>
       <section aria-labelledby="h-layers"><h2 id="h-layers">Layers</h2>
         <div class="table-toolbar">
-          <vscode-text-field id="filter" placeholder="Filter: name, type, module" aria-label="Filter layers"><span slot="start" class="codicon codicon-filter"></span></vscode-text-field>
+          <vscode-text-field id="filter" placeholder="Filter: name, type, module" aria-label="Filter layers" data-aria-label="Filter layers"><span slot="start" class="codicon codicon-filter"></span></vscode-text-field>
           <span id="match-count" class="muted" aria-live="polite"></span>
           <span class="spacer"></span>
           <vscode-button appearance="icon" id="btn-collapse" aria-label="Collapse all groups" title="Collapse all groups"><span class="codicon codicon-collapse-all"></span></vscode-button>
@@ -237,7 +242,7 @@ function renderCharts(s: PanelState): void {
   const e = mainEstimate(r);
   const vram = r.gpu?.totalBytes ?? null;
   $('h-breakdown').textContent = e ? `Breakdown at batch ${e.batch}` : 'Breakdown';
-  $('breakdown').innerHTML = e ? renderBreakdown(e.bytes, vram, r.margin, { ...BAR_GEOMETRY, width: widthOf('breakdown') }) : '<p class="empty">No estimate in this result.</p>';
+  $('breakdown').innerHTML = e ? renderBreakdown(e.bytes, vram, r.margin, { ...BAR_GEOMETRY, width: widthOf('breakdown') }, neededOf(e)) : '<p class="empty">No estimate in this result.</p>';
   $('curve').innerHTML = renderCurveChart({ curve: r.curve, vramBytes: vram, margin: r.margin, currentBatch: e?.batch ?? 1, maxBatch: r.maxBatch }, { ...CURVE_GEOMETRY, width: widthOf('curve') });
   renderTimeline();
 }
@@ -508,5 +513,6 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
 });
 
 document.getElementById('root')!.innerHTML = skeleton();
+applyAccessibleNames(document);
 bind();
 vs.postMessage({ type: 'ready' });

@@ -5,20 +5,43 @@ import type { Estimate, MemoryBytes } from '../../src/core/result';
 import type { Verdict } from '../../src/protocol/webview';
 import { formatBytes, formatPercent } from './format';
 
-/** Within this fraction of the usable VRAM the run fits but is "tight": fragmentation or a larger
- *  than usual label count can tip it over. */
-export const TIGHT_FRACTION = 0.9;
-
 /** VRAM the run may use: total minus the safety margin. */
 export function usableBytes(totalBytes: number, margin: number): number {
   return totalBytes * (1 - margin);
 }
 
-export function verdictOf(est: Pick<Estimate, 'fits' | 'bytes'> | null | undefined, totalBytes: number | null | undefined, margin: number): Verdict {
+/** What every surface reads of an estimate to judge it. `verdict` is the core's three-state verdict
+ *  when the result carries one (fits / tight / does-not-fit, from the estimate's error band); until
+ *  then `fits` decides, and nothing here re-judges a number with a threshold of its own — so the
+ *  batch the tool recommends (`maxBatch`, the largest that fits) is always shown as fitting. */
+export type JudgedEstimate = Pick<Estimate, 'fits' | 'bytes'> & Partial<Pick<Estimate, 'neededDevice' | 'validationDevice' | 'limitedBy'>> & {
+  verdict?: 'fits' | 'tight' | 'does-not-fit' | null;
+};
+
+export function verdictOf(est: JudgedEstimate | null | undefined, totalBytes: number | null | undefined, _margin?: number): Verdict {
   if (!est) return 'pending';
   if (est.fits === null || !totalBytes) return 'unknown';
-  if (!est.fits) return 'oom';
-  return est.bytes.device > TIGHT_FRACTION * usableBytes(totalBytes, margin) ? 'tight' : 'fits';
+  if (est.verdict === 'tight') return 'tight';
+  if (est.verdict === 'does-not-fit') return 'oom';
+  if (est.verdict === 'fits') return 'fits';
+  return est.fits ? 'fits' : 'oom';
+}
+
+/** The one figure every surface shows first: what the run needs on the device, the number the
+ *  verdict compares with the usable VRAM. Training's need (Estimate.neededDevice: what decides
+ *  out-of-memory), or validation's at 2x batch when that is larger (it is compared too). */
+export function neededOf(est: JudgedEstimate): { bytes: number; by: 'train' | 'validation' } {
+  const train = est.neededDevice ?? est.bytes.device;
+  const val = est.validationDevice ?? null;
+  return val !== null && val > train ? { bytes: val, by: 'validation' } : { bytes: train, by: 'train' };
+}
+
+/** "needs 10.8 GiB of 10.8 GiB usable" — the decisive figure against the usable VRAM, in the same
+ *  words in the hover, status bar tooltip, Problems, panel, sidebar and CLI. */
+export function needsPhrase(est: JudgedEstimate, totalBytes: number | null | undefined, margin: number): string {
+  const n = neededOf(est);
+  const what = `needs ${formatBytes(n.bytes)}${n.by === 'validation' ? ' (validation at 2× batch)' : ''}`;
+  return totalBytes ? `${what} of ${formatBytes(usableBytes(totalBytes, margin))} usable` : `${what}; no GPU known to check against`;
 }
 
 export const VERDICT_LABEL: Readonly<Record<Verdict, string>> = {
@@ -39,17 +62,23 @@ export const VERDICT_ICON: Readonly<Record<Verdict, string>> = {
   error: 'error',
 };
 
-/** One sentence: "Fits: 5.1 GiB of 8 GiB (64 %), 10 % margin kept" / "Needs 9.2 GiB, 7.2 GiB usable". */
+/** One sentence: "Needs 5.1 GiB of 7.2 GiB usable (8 GiB, 10 % kept free)". */
 export function verdictSentence(est: Estimate, totalBytes: number | null | undefined, margin: number): string {
-  const v = verdictOf(est, totalBytes, margin);
-  const dev = formatBytes(est.bytes.device);
-  if (v === 'unknown' || !totalBytes) return `Needs ${dev} on the GPU; no GPU known to check against`;
-  const usable = usableBytes(totalBytes, margin);
-  if (v === 'oom') {
-    const what = est.limitedBy === 'validation' && est.validationDevice !== null ? `Validation needs ${formatBytes(est.validationDevice)}` : `Needs ${dev}`;
-    return `${what}; ${formatBytes(usable)} usable of ${formatBytes(totalBytes)} (${formatPercent(margin, 0)} margin)`;
-  }
-  return `Uses ${dev} of ${formatBytes(totalBytes)} (${formatPercent(est.bytes.device / totalBytes, 0)}), ${formatPercent(margin, 0)} margin kept`;
+  const phrase = needsPhrase(est, totalBytes, margin);
+  const sentence = phrase.charAt(0).toUpperCase() + phrase.slice(1);
+  return totalBytes ? `${sentence} (${formatBytes(totalBytes)}, ${formatPercent(margin, 0)} kept free)` : sentence;
+}
+
+/** The totals other than the decisive one, each with what it is in plain words: the breakdown's
+ *  footer in the panel, the hover's details and the Markdown export say the same. */
+export function otherTotals(est: Estimate): { key: string; label: string; bytes: number; short: string; help: string }[] {
+  const out = [
+    { key: 'allocated', label: 'Allocated (peak)', bytes: est.bytes.allocated, short: 'live tensors at the peak', help: 'tensors alive at the busiest moment of a step (torch max_memory_allocated)' },
+    { key: 'reserved', label: 'Reserved', bytes: est.bytes.reserved, short: "held by PyTorch's cache", help: "what PyTorch's memory cache holds with room to spare: Ultralytics' GPU_mem column" },
+    { key: 'device', label: 'On the device', bytes: est.bytes.device, short: 'what nvidia-smi shows', help: 'reserved + CUDA context: what nvidia-smi shows when memory is plentiful (PyTorch gives cached blocks back before failing, so a run needs less)' },
+  ];
+  if (est.validationDevice !== null) out.push({ key: 'validation', label: 'Validation', bytes: est.validationDevice, short: '2× batch, no gradients', help: 'the validation pass at twice the batch, without gradients, after training memory is released' });
+  return out;
 }
 
 export interface Segment {
@@ -71,7 +100,7 @@ export const SEGMENT_DEFS: ReadonlyArray<Omit<Segment, 'bytes'> & { key: keyof M
   { key: 'activations', label: 'Activations', cls: 'seg-activations', help: 'tensors the layers save for backward' },
   { key: 'lossAndAssigner', label: 'Loss & assigner', cls: 'seg-loss', help: 'loss and label-assignment tensors at their peak' },
   { key: 'workspace', label: 'cuDNN workspace', cls: 'seg-workspace', help: 'cuDNN / cuBLAS workspaces' },
-  { key: 'allocatorOverhead', label: 'Allocator overhead', cls: 'seg-allocator', help: 'reserved − allocated: caching allocator rounding and cached blocks' },
+  { key: 'allocatorOverhead', label: 'Allocator overhead', cls: 'seg-allocator', help: "PyTorch's memory cache: blocks rounded up and freed blocks kept for reuse (reserved − allocated)" },
   { key: 'cudaContext', label: 'CUDA context', cls: 'seg-context', help: 'CUDA context, outside the allocator' },
 ];
 

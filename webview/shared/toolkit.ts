@@ -3,6 +3,7 @@
 // the views use, so the bundles stay small (the package is side-effect free and tree-shakes).
 // Not vscode-badge: its template binds a `style` attribute, which the strict CSP (no
 // 'unsafe-inline' styles) reports as a violation; the views draw badges with a CSS class instead.
+// Not vscode-progress-ring either: the header's busy indicator is a spinning codicon.
 
 import {
   provideVSCodeDesignSystem,
@@ -14,7 +15,6 @@ import {
   vsCodePanels,
   vsCodePanelTab,
   vsCodePanelView,
-  vsCodeProgressRing,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 
@@ -29,7 +29,6 @@ export function registerPanelComponents(): void {
     vsCodePanels(),
     vsCodePanelTab(),
     vsCodePanelView(),
-    vsCodeProgressRing(),
     vsCodeTextField(),
   );
 }
@@ -37,6 +36,14 @@ export function registerPanelComponents(): void {
 /** The sidebar needs only buttons; a separate function lets the bundler drop the rest. */
 export function registerSidebarComponents(): void {
   provideVSCodeDesignSystem().register(vsCodeButton());
+}
+
+/** The toolkit's text field overwrites its own `aria-label` when it connects (with its text
+ *  content — the unit slot's "px" — or "Text field"), and that is the name its inner input gets.
+ *  The views write the intended name as `data-aria-label`; this puts it back after the elements
+ *  connected, so screen readers hear "Batch", not "Text field". */
+export function applyAccessibleNames(root: ParentNode): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-aria-label]')) el.setAttribute('aria-label', el.dataset.ariaLabel ?? '');
 }
 
 /** The value-bearing toolkit elements, typed loosely (their classes live in the toolkit). */

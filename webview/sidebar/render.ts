@@ -23,19 +23,29 @@ export function gpuHtml(g: GpuInfo): string {
   return `<div class="gpu" title="${escapeHtml(title)}"><div class="gpu-name">${g.index !== undefined ? `${g.index}: ` : ''}${escapeHtml(g.name)}</div>${bar}<div class="gpu-line"><span>${escapeHtml(usage)}</span><span>${share}</span></div></div>`;
 }
 
-/** "5.1 GiB / 8 GiB" or "5.1 GiB" when the VRAM is unknown. */
+/** "needs 5.1 GiB of 7.2 GiB usable" (the decisive figure, as the hover and status bar say it), or
+ *  why there is no estimate. */
 export function entryUsage(e: SidebarEntry): string {
   if (e.deviceBytes === null) return e.message ?? VERDICT_LABEL[e.verdict];
-  return e.vramBytes !== null ? `${formatBytes(e.deviceBytes)} / ${formatBytes(e.vramBytes)}` : formatBytes(e.deviceBytes);
+  const limit = e.usableBytes ?? null;
+  return limit !== null ? `needs ${formatBytes(e.deviceBytes)} of ${formatBytes(limit)} usable` : e.vramBytes !== null ? `needs ${formatBytes(e.deviceBytes)} of ${formatBytes(e.vramBytes)}` : `needs ${formatBytes(e.deviceBytes)}`;
+}
+
+/** The entry's status word: the verdict, or "No estimate" when there is none and a reason says why
+ *  (an unknown model is not "no GPU"). */
+export function entryStatus(e: SidebarEntry): string {
+  if (e.deviceBytes === null && e.message && (e.verdict === 'unknown' || e.verdict === 'error')) return e.verdict === 'error' ? 'Could not estimate' : 'No estimate';
+  return VERDICT_LABEL[e.verdict];
 }
 
 export function entryHtml(e: SidebarEntry, withBar: boolean): string {
   const icon = e.verdict === 'pending' ? 'loading codicon-modifier-spin' : VERDICT_ICON[e.verdict];
   const setting = [e.batch !== null ? `batch ${e.batch}` : '', e.imgsz !== null ? `imgsz ${e.imgsz}` : ''].filter(Boolean).join(', ');
-  const bar = withBar && e.deviceBytes !== null && e.vramBytes ? miniBar(e.deviceBytes, Math.max(e.vramBytes, e.deviceBytes), e.verdict === 'oom' ? 'oom' : e.verdict === 'tight' ? 'tight' : '', e.vramBytes, `${VERDICT_LABEL[e.verdict]}: ${entryUsage(e)}`) : '';
-  const max = e.maxBatch !== null ? `max ${e.maxBatch}` : '';
-  const label = `${e.label}: ${VERDICT_LABEL[e.verdict]}${setting ? ` at ${setting}` : ''}, ${entryUsage(e)}. Open the analysis panel.`;
-  const line = [`<span class="v-${e.verdict}">${escapeHtml(VERDICT_LABEL[e.verdict])}</span>`, e.deviceBytes !== null ? `<span>${escapeHtml(entryUsage(e))}</span>` : '', max ? `<span>${max}</span>` : ''].join('');
+  const limit = e.usableBytes ?? e.vramBytes;
+  const bar = withBar && e.deviceBytes !== null && limit ? miniBar(e.deviceBytes, Math.max(limit, e.deviceBytes), e.verdict === 'oom' ? 'oom' : e.verdict === 'tight' ? 'tight' : '', limit, `${entryStatus(e)}: ${entryUsage(e)}`) : '';
+  const max = e.maxBatch !== null ? `max batch ${e.maxBatch}` : '';
+  const label = `${e.label}: ${entryStatus(e)}${setting ? ` at ${setting}` : ''}, ${entryUsage(e)}${max ? `, ${max}` : ''}. Open the analysis panel.`;
+  const line = [`<span class="v-${e.verdict}">${escapeHtml(entryStatus(e))}</span>`, e.deviceBytes !== null ? `<span>${escapeHtml(entryUsage(e))}</span>` : '', max ? `<span>${max}</span>` : ''].join('');
   const detail = [setting, e.detail].filter(Boolean).join(' · ');
   return (
     `<button class="entry" data-id="${escapeHtml(e.id)}" aria-label="${escapeHtml(label)}" title="${escapeHtml(e.message ?? e.detail)}">` +
@@ -47,13 +57,13 @@ export function entryHtml(e: SidebarEntry, withBar: boolean): string {
   );
 }
 
-/** "Largest batch that fits: 37 (yolov8n, imgsz 640 on 8 GiB)", from the active entry, else the
- *  first workspace entry that has one. */
+/** "Largest batch that fits: 37 (imgsz 640 on 8 GiB)", about the active editor's entry only: a
+ *  note sits with the item it is about (each workspace entry carries its own "max batch"). */
 export function largestLine(s: SidebarState): string | null {
-  const e = s.active?.maxBatch !== null && s.active ? s.active : s.workspace.find((w) => w.maxBatch !== null);
+  const e = s.active;
   if (!e || e.maxBatch === null) return null;
-  const where = [e.label, e.imgsz !== null ? `imgsz ${e.imgsz}` : '', e.vramBytes !== null ? `on ${formatBytes(e.vramBytes)}` : ''].filter(Boolean).join(', ');
-  return `Largest batch that fits: ${e.maxBatch} (${where})`;
+  const where = [e.imgsz !== null ? `imgsz ${e.imgsz}` : '', e.vramBytes !== null ? `on ${formatBytes(e.vramBytes)}` : ''].filter(Boolean).join(', ');
+  return `Largest batch that fits: ${e.maxBatch}${where ? ` (${where})` : ''}`;
 }
 
 export function renderSidebar(s: SidebarState): string {
@@ -64,13 +74,16 @@ export function renderSidebar(s: SidebarState): string {
     `<section class="sb-section" aria-labelledby="sb-gpu"><h2 id="sb-gpu"><span>GPU now</span><span class="spacer"></span>` +
       `<vscode-button appearance="icon" id="refresh" title="Read the GPUs again${time ? ` (last ${escapeHtml(time)})` : ''}" aria-label="Refresh GPUs"><span class="codicon codicon-refresh"></span></vscode-button></h2>${gpus}</section>`,
   );
-  out.push(`<section class="sb-section" aria-labelledby="sb-active"><h2 id="sb-active">Active editor</h2>${s.active ? entryHtml(s.active, true) : '<p class="empty">No YOLO model or training call in the active editor.</p>'}</section>`);
   const largest = largestLine(s);
-  if (largest) out.push(`<p class="largest" role="status">${escapeHtml(largest)}</p>`);
+  out.push(
+    `<section class="sb-section" aria-labelledby="sb-active"><h2 id="sb-active">Active editor</h2>${s.active ? entryHtml(s.active, true) : '<p class="empty">No YOLO model or training call in the active editor.</p>'}` +
+      (largest ? `<p class="largest" role="status">${escapeHtml(largest)}</p>` : '') +
+      `</section>`,
+  );
   const items = s.workspace.map((e) => `<li>${entryHtml(e, false)}</li>`).join('');
   out.push(
     `<section class="sb-section" aria-labelledby="sb-ws"><h2 id="sb-ws"><span>Workspace</span><span class="badge" aria-label="${s.workspace.length} entries">${s.workspace.length}</span></h2>` +
-      (items ? `<ul class="entries" aria-label="Models and training scripts">${items}</ul>` : '<p class="empty">No models or training scripts found.</p>') +
+      (items ? `<ul class="entries" aria-label="Models and training launches, worst first">${items}</ul>` : '<p class="empty">No models or training launches found.</p>') +
       `</section>`,
   );
   return out.join('');

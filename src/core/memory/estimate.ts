@@ -17,7 +17,7 @@ import { CachingAllocatorModel } from './allocator';
 import { ASSIGNER_BYTES_PER_CELL, ASSIGNER_BYTES_PER_SCORE, CUBLAS_WORKSPACE_BYTES, CUBLASLT_WORKSPACE_BYTES, DDP_BUCKET_BYTES, NOMINAL_BATCH } from './constants';
 import { cudaContext } from './context';
 import { tensorDtypes, type Precision } from './precision';
-import { replay, traceStep, type ReplayResult, type TraceEvent } from './step';
+import { replay, traceSlots, traceStep, type ReplayResult, type TraceEvent, type TraceSlots } from './step';
 import type { SavedSummary } from './saved';
 
 export type Optimizer = 'sgd' | 'adam' | 'adamw';
@@ -150,19 +150,34 @@ function blasWorkspaces(graph: TrainGraph): number[] {
 
 const VALIDATION_BATCHES_REPLAYED = 2;
 
-export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationGraph?: TrainGraph): StepEstimate {
-  const tensors = parameterTensors(graph);
-  const paramBytes = sum(tensors.params);
-  const bufferBytes = sum(tensors.buffers);
-  const trainableBytes = sum(tensors.trainable);
-  const slots = optimizerSlots(inp.optimizer);
-  const gradsPersist = accumulationSteps(inp.batchPerGpu) > 1;
-  const inputBytes = numel(graph.tensors[graph.input].shape) * 4;
-  const assigner = assignerTensors(graph, inp.objectsPerImage, inp.precision === 'amp' ? 2 : 4);
+/** Everything of one step that depends on the graphs (and so on the batch): the trace events of a
+ *  training step and of a validation pass, with the few sizes the simulation reads besides them.
+ *  The simulation (simulateStep) reads nothing else, which is what lets batch-scaling.ts build
+ *  these for a new batch from two traced ones instead of re-tracing the graphs. */
+export interface StepTraces {
+  /** Parameter, trainable and buffer tensors (batch-independent). */
+  tensors: { params: number[]; trainable: number[]; buffers: number[] };
+  /** BLAS workspaces kept for the run (batch-independent). */
+  blas: number[];
+  /** Elements of the image batch. */
+  pixels: number;
+  /** Training step's events (forward, loss, backward, optimizer). */
+  events: TraceEvent[];
+  /** The events' tensor slots (batch-independent: shared by scaled traces). */
+  slots: TraceSlots;
+  /** Saved activation bytes (the trace's SavedSummary.activationBytes). */
+  activationBytes: number;
+  /** The validation pass at 2x batch: its image elements and events; null when not modelled. */
+  validation: { pixels: number; events: TraceEvent[]; slots: TraceSlots } | null;
+}
 
+/** Traces one training step (and a validation pass) of the graphs. */
+export function traceStepGraphs(graph: TrainGraph, inp: EstimateInputs, validationGraph?: TrainGraph): { traces: StepTraces; saved: SavedSummary } {
+  const tensors = parameterTensors(graph);
+  const trainableBytes = sum(tensors.trainable);
+  const gradsPersist = accumulationSteps(inp.batchPerGpu) > 1;
+  const assigner = assignerTensors(graph, inp.objectsPerImage, inp.precision === 'amp' ? 2 : 4);
   const dtypes = tensorDtypes(graph, inp.precision);
-  const blas = blasWorkspaces(graph);
-  const blasBytes = sum(blas);
   const trace = traceStep(graph, {
     precision: inp.precision,
     gradsPersist,
@@ -172,6 +187,53 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     convBackwardWorkspace: convBackwardWorkspace(graph, dtypes),
     training: true,
   });
+  let validation: StepTraces['validation'] = null;
+  if (validationGraph) {
+    // the forward's cuDNN workspaces are requested under no_grad as in training (measured on the H100:
+    // without them validation's need was 40-50 % low, docs/gpu-measurements.md)
+    const valDtypes = tensorDtypes(validationGraph, inp.precision);
+    const val = traceStep(validationGraph, { precision: inp.precision, gradsPersist: false, assignerBytes: 0, optimizerTempBytes: 0, convWorkspace: convWorkspaceBytes(validationGraph, valDtypes), training: false });
+    // the validator also computes the loss (no_grad): the head's outputs and the assigner at 2x batch
+    const head = validationGraph.head;
+    if (head) {
+      const elem = inp.precision === 'amp' ? 2 : 4;
+      const outputs = head.levels.reduce((a, l) => a + numel(validationGraph.tensors[l].shape) * elem, 0);
+      val.events.push({ kind: 'alloc', id: 'val-outputs', bytes: outputs, cat: 'lossAndAssigner' });
+      assignerTensors(validationGraph, inp.validationObjectsPerImage ?? inp.objectsPerImage, elem).forEach((bytes, k) =>
+        val.events.push({ kind: 'alloc', id: `val-assigner:${k}`, bytes, cat: 'lossAndAssigner' }),
+      );
+    }
+    validation = { pixels: numel(validationGraph.tensors[validationGraph.input].shape), events: val.events, slots: traceSlots(val.events) };
+  }
+  const traces: StepTraces = {
+    tensors,
+    blas: blasWorkspaces(graph),
+    pixels: numel(graph.tensors[graph.input].shape),
+    events: trace.events,
+    slots: traceSlots(trace.events),
+    activationBytes: trace.saved.activationBytes,
+    validation,
+  };
+  return { traces, saved: trace.saved };
+}
+
+export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationGraph?: TrainGraph): StepEstimate {
+  const { traces, saved } = traceStepGraphs(graph, inp, validationGraph);
+  return { ...simulateStep(traces, inp), saved };
+}
+
+/** The step's memory from its traces: the caching allocator over model load, two training steps and
+ *  a validation pass, and the unrounded peak with its breakdown. */
+export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstimate, 'saved'> {
+  const tensors = t.tensors;
+  const paramBytes = sum(tensors.params);
+  const bufferBytes = sum(tensors.buffers);
+  const trainableBytes = sum(tensors.trainable);
+  const slots = optimizerSlots(inp.optimizer);
+  const gradsPersist = accumulationSteps(inp.batchPerGpu) > 1;
+  const inputBytes = t.pixels * 4;
+  const blas = t.blas;
+  const blasBytes = sum(blas);
 
   // ---- the caching allocator over: model load, two training steps, one validation pass ----
   const alloc = new CachingAllocatorModel();
@@ -185,7 +247,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   handles(ddpBuckets);
   let optimizerState: number[] = [];
   let grads: number[] = [];
-  const pixels = numel(graph.tensors[graph.input].shape);
+  const pixels = t.pixels;
   for (let step = 0; step < 2; step++) {
     // preprocess_batch: uint8 batch to the device, .float(), / 255
     const u8 = alloc.malloc(pixels);
@@ -194,13 +256,13 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     const image = alloc.malloc(pixels * 4);
     alloc.free(f1);
     if (gradsPersist && grads.length === 0) grads = handles(tensors.trainable);
-    runTrace(alloc, trace.events);
+    runTrace(alloc, t.events, t.slots);
     if (!gradsPersist) {
       // backward created the parameter gradients (as pg:* events, already freed by runTrace's end);
       // keep them alive across the optimizer step like the real step does
       grads = handles(tensors.trainable);
     }
-    if (optimizerState.length === 0) optimizerState = handles(tensors.trainable.flatMap((t) => Array(slots).fill(t)));
+    if (optimizerState.length === 0) optimizerState = handles(tensors.trainable.flatMap((x) => Array(slots).fill(x)));
     if (!gradsPersist) {
       for (const g of grads) alloc.free(g);
       grads = [];
@@ -210,34 +272,20 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   const trainReserved = alloc.reserved;
   const trainRequired = alloc.peakRequired;
   let validationReserved: number | null = null;
-  if (validationGraph) {
+  if (t.validation) {
     // Ultralytics' trainer calls _clear_memory (gc + torch.cuda.empty_cache) before validating when
     // more than half the GPU is in use — the case that matters here — so validation starts from the
     // resident tensors only: weights, EMA, optimizer state (gradients were set to None), workspaces.
     const v = new CachingAllocatorModel();
     for (const sizes of [tensors.params, tensors.buffers, tensors.params, tensors.buffers]) sizes.forEach((x) => v.malloc(x));
-    tensors.trainable.forEach((t) => {
-      for (let k = 0; k < slots; k++) v.malloc(t);
+    tensors.trainable.forEach((x) => {
+      for (let k = 0; k < slots; k++) v.malloc(x);
     });
     blas.forEach((x) => v.malloc(x));
-    // the forward's cuDNN workspaces are requested under no_grad as in training (measured on the H100:
-    // without them validation's need was 40-50 % low, docs/gpu-measurements.md)
-    const valDtypes = tensorDtypes(validationGraph, inp.precision);
-    const val = traceStep(validationGraph, { precision: inp.precision, gradsPersist: false, assignerBytes: 0, optimizerTempBytes: 0, convWorkspace: convWorkspaceBytes(validationGraph, valDtypes), training: false });
-    const vpix = numel(validationGraph.tensors[validationGraph.input].shape);
+    const vpix = t.validation.pixels;
     // BaseValidator.preprocess: the uint8 batch is stored on the device first (batch["img"] = ....to(device)),
     // then replaced by (img.half() or img.float()) / 255: all three exist until the replacement
     const elemIn = inp.precision === 'amp' ? 2 : 4;
-    // the validator also computes the loss (no_grad): the head's outputs and the assigner at 2x batch
-    const head = validationGraph.head;
-    if (head) {
-      const elem = inp.precision === 'amp' ? 2 : 4;
-      const outputs = head.levels.reduce((a, l) => a + numel(validationGraph.tensors[l].shape) * elem, 0);
-      val.events.push({ kind: 'alloc', id: 'val-outputs', bytes: outputs, cat: 'lossAndAssigner' });
-      assignerTensors(validationGraph, inp.validationObjectsPerImage ?? inp.objectsPerImage, elem).forEach((bytes, k) =>
-        val.events.push({ kind: 'alloc', id: `val-assigner:${k}`, bytes, cat: 'lossAndAssigner' }),
-      );
-    }
     // two batches: the second meets the blocks the first left cached, split for other sizes
     for (let k = 0; k < VALIDATION_BATCHES_REPLAYED; k++) {
       const u8 = v.malloc(vpix);
@@ -245,7 +293,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
       const image = v.malloc(vpix * elemIn);
       v.free(cast);
       v.free(u8);
-      runTrace(v, val.events);
+      runTrace(v, t.validation.events, t.validation.slots);
       v.free(image);
     }
     validationReserved = v.peakRequired;
@@ -254,11 +302,11 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   // ---- the unrounded peak and its breakdown ----
   const ddpBytes = sum(ddpBuckets);
   const staticBytes = 2 * (paramBytes + bufferBytes) + slots * trainableBytes + inputBytes + blasBytes + ddpBytes + (gradsPersist ? trainableBytes : 0);
-  const rp = replay(trace.events, staticBytes);
+  const rp = replay(t.events, staticBytes, t.slots);
   const at = rp.atPeak;
   const allocated = Math.max(alloc.peakAllocated, rp.peak);
   const reserved = Math.max(trainReserved, allocated);
-  const activations = trace.saved.activationBytes;
+  const activations = t.activationBytes;
   const lossAndAssigner = at.lossAndAssigner ?? 0;
   const workspace = blasBytes + (at.workspace ?? 0);
   const context = cudaContext(inp.gpuName).bytes;
@@ -276,7 +324,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     cudaContext: context,
     device: reserved + context,
   };
-  return { bytes, validationReserved, requiredReserved: Math.max(trainRequired, allocated), saved: trace.saved, replay: rp, peakPhase: rp.peakPhase };
+  return { bytes, validationReserved, requiredReserved: Math.max(trainRequired, allocated), replay: rp, peakPhase: rp.peakPhase };
 }
 
 /** DDP gradient buckets: 1 MiB first, then up to DDP_BUCKET_BYTES each, together the gradients' size. */
@@ -293,18 +341,29 @@ export function ddpBucketSizes(gradBytes: number): number[] {
   return out;
 }
 
-/** Replays trace events through the allocator model. */
-function runTrace(alloc: CachingAllocatorModel, events: TraceEvent[]): void {
-  const live = new Map<string, number>();
-  for (const e of events) {
-    if (e.kind === 'alloc') live.set(e.id, alloc.malloc(e.bytes));
-    else if (e.kind === 'free') {
-      const h = live.get(e.id);
-      if (h !== undefined) {
-        alloc.free(h);
-        live.delete(e.id);
+/** Replays trace events through the allocator model. Tensors still live at the end are freed in
+ *  the order they became live (the order a Map keyed by id would give: which of two equal free
+ *  blocks a later request takes depends on it). */
+function runTrace(alloc: CachingAllocatorModel, events: TraceEvent[], slots: TraceSlots): void {
+  const handle = new Float64Array(slots.count).fill(-1);
+  const since = new Float64Array(slots.count);
+  let stamp = 0;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.kind === 'alloc') {
+      const k = slots.slot[i];
+      if (handle[k] < 0) since[k] = stamp++;
+      handle[k] = alloc.malloc(e.bytes);
+    } else if (e.kind === 'free') {
+      const k = slots.slot[i];
+      if (handle[k] >= 0) {
+        alloc.free(handle[k]);
+        handle[k] = -1;
       }
     }
   }
-  for (const h of live.values()) alloc.free(h);
+  const left: number[] = [];
+  for (let k = 0; k < slots.count; k++) if (handle[k] >= 0) left.push(k);
+  left.sort((a, b) => since[a] - since[b]);
+  for (const k of left) alloc.free(handle[k]);
 }

@@ -166,8 +166,31 @@ export interface ReplayResult {
   marks: { phase: string; label: string; op: number | null; live: number }[];
 }
 
-export function replay(events: TraceEvent[], base = 0): ReplayResult {
-  const sizes = new Map<string, { bytes: number; cat: TraceCategory }>();
+/** Dense slot numbers for a trace's tensor ids (alloc and free events; -1 for marks), so replays
+ *  index arrays instead of hashing strings. Batch-independent: a scaled trace shares its template's. */
+export interface TraceSlots {
+  slot: Int32Array;
+  count: number;
+}
+
+export function traceSlots(events: TraceEvent[]): TraceSlots {
+  const ids = new Map<string, number>();
+  const slot = new Int32Array(events.length);
+  events.forEach((e, i) => {
+    if (e.kind === 'mark') slot[i] = -1;
+    else {
+      let k = ids.get(e.id);
+      if (k === undefined) ids.set(e.id, (k = ids.size));
+      slot[i] = k;
+    }
+  });
+  return { slot, count: ids.size };
+}
+
+export function replay(events: TraceEvent[], base = 0, slots: TraceSlots = traceSlots(events)): ReplayResult {
+  // live bytes per slot (-1: not live) and the category of each slot's allocation
+  const bytes = new Float64Array(slots.count).fill(-1);
+  const cats: TraceCategory[] = new Array(slots.count);
   const byCat: Partial<Record<TraceCategory, number>> = {};
   let live = base;
   let peak = base;
@@ -175,9 +198,12 @@ export function replay(events: TraceEvent[], base = 0): ReplayResult {
   let peakPhase = phase;
   let atPeak: Partial<Record<TraceCategory, number>> = {};
   const marks: { phase: string; label: string; op: number | null; live: number }[] = [];
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
     if (e.kind === 'alloc') {
-      sizes.set(e.id, { bytes: e.bytes, cat: e.cat });
+      const k = slots.slot[i];
+      bytes[k] = e.bytes;
+      cats[k] = e.cat;
       byCat[e.cat] = (byCat[e.cat] ?? 0) + e.bytes;
       live += e.bytes;
       if (live > peak) {
@@ -186,11 +212,12 @@ export function replay(events: TraceEvent[], base = 0): ReplayResult {
         atPeak = { ...byCat };
       }
     } else if (e.kind === 'free') {
-      const b = sizes.get(e.id);
-      if (b !== undefined) {
-        live -= b.bytes;
-        byCat[b.cat] = (byCat[b.cat] ?? 0) - b.bytes;
-        sizes.delete(e.id);
+      const k = slots.slot[i];
+      const b = bytes[k];
+      if (b >= 0) {
+        live -= b;
+        byCat[cats[k]] = (byCat[cats[k]] ?? 0) - b;
+        bytes[k] = -1;
       }
     } else {
       phase = e.phase;

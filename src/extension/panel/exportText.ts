@@ -4,7 +4,7 @@
 import type { AnalyzeOptions } from '../../core/options';
 import type { AnalysisResult } from '../../core/result';
 import { formatBytes, formatCount, formatPercent, formatShape } from '../../../webview/shared/format';
-import { breakdownOf, VERDICT_LABEL, verdictOf } from '../../../webview/shared/memory';
+import { breakdownOf, neededOf, usableBytes, VERDICT_LABEL, verdictOf } from '../../../webview/shared/memory';
 import { DEPLOY_BYTES_PER_PARAM } from '../../../webview/panel/viewModel';
 import { tableRows } from '../../../webview/panel/layerTable';
 
@@ -23,9 +23,11 @@ export function toMarkdown(r: AnalysisResult, o: AnalyzeOptions): string {
   if (r.gpu) lines.push(`GPU: ${md(r.gpu.name)}, ${formatBytes(r.gpu.totalBytes)} (${r.gpu.source}); safety margin ${formatPercent(r.margin, 0)}.`, '');
   else lines.push('GPU: none known (no verdict).', '');
   if (r.estimates.length) {
-    lines.push('| batch | per GPU | imgsz | AMP | optimizer | allocated | reserved | device | verdict |', '| ---: | ---: | ---: | :-: | --- | ---: | ---: | ---: | --- |');
+    // "needs" first: the figure the verdict compares with the usable VRAM (as in the editor)
+    lines.push('| batch | per GPU | imgsz | AMP | optimizer | needs | usable | verdict | allocated | reserved | device |', '| ---: | ---: | ---: | :-: | --- | ---: | ---: | --- | ---: | ---: | ---: |');
     for (const x of r.estimates) {
-      lines.push(`| ${x.batch} | ${x.batchPerGpu} | ${x.imgsz} | ${x.amp ? 'yes' : 'no'} | ${x.optimizer} | ${formatBytes(x.bytes.allocated)} | ${formatBytes(x.bytes.reserved)} | ${formatBytes(x.bytes.device)} | ${VERDICT_LABEL[verdictOf(x, r.gpu?.totalBytes, r.margin)]} |`);
+      const usable = r.gpu ? formatBytes(usableBytes(r.gpu.totalBytes, r.margin)) : '—';
+      lines.push(`| ${x.batch} | ${x.batchPerGpu} | ${x.imgsz} | ${x.amp ? 'yes' : 'no'} | ${x.optimizer} | ${formatBytes(neededOf(x).bytes)} | ${usable} | ${VERDICT_LABEL[verdictOf(x, r.gpu?.totalBytes, r.margin)]} | ${formatBytes(x.bytes.allocated)} | ${formatBytes(x.bytes.reserved)} | ${formatBytes(x.bytes.device)} |`);
     }
     lines.push('');
   }
