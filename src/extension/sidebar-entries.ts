@@ -19,7 +19,7 @@ export function entryFor(state: EntrySource, relPath: (uri: string) => string): 
   const label = path.split(/[\\/]/).pop() ?? path;
   if (state.kind === 'model' && state.model) {
     const { options, result, error } = state.model;
-    return build(state.uri, label, path, /\.onnx$/i.test(options.model) ? 'model' : 'yaml', options, result, error?.message);
+    return build(state.uri, label, path, /\.(onnx|pth?)$/i.test(options.model) ? 'model' : 'yaml', options, result, error?.message);
   }
   const run = state.runs.find((r) => r.result) ?? state.runs.find((r) => r.options) ?? state.runs[0];
   if (!run) return state.error ? { ...empty(state.uri, label, path, 'script'), verdict: 'error', message: state.error.message } : null;
