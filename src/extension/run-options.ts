@@ -117,9 +117,10 @@ export function optionsForRun(
   let imgsz: number | undefined = est.imgsz;
   const i = s.imgsz?.value;
   if (typeof i === 'number' && i > 0) imgsz = i;
-  // Training from a .pt, Ultralytics keeps the checkpoint's imgsz (Model._reset_ckpt_args keeps
-  // imgsz, data, task, single_cls): left unset, the estimator takes it from its train_args, with a note
-  else if (isCheckpointPath(model)) imgsz = undefined;
+  // Training from a .pt through YOLO(...).train() or `yolo train`, Ultralytics keeps the
+  // checkpoint's imgsz (Model._reset_ckpt_args keeps imgsz, data, task, single_cls): left unset, the
+  // estimator takes it from its train_args, with a note. YOLOv5 and a bare Trainer use their defaults.
+  else if (isCheckpointPath(model) && (run.kind === 'ultralytics-api' || run.kind === 'cli')) imgsz = undefined;
   else assumed.push(`imgsz ${s.imgsz ? 'not known from the text' : 'not set'}; using ${imgsz}`);
 
   let amp: boolean;

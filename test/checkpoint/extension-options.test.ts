@@ -45,6 +45,14 @@ test('a script training from best.pt: the file found, imgsz left to the checkpoi
   assert.ok(!missing.ok && /best\.pt: checkpoint not found/.test(missing.reason));
 });
 
+test("YOLOv5 train.py --weights best.pt: the file, at YOLOv5's own default imgsz (it does not read the checkpoint's)", async () => {
+  const scan = await scanScriptAsync('python train.py --weights runs/train/exp/weights/best.pt --batch-size 8 --data coco128.yaml\n', 'shell');
+  const r = optionsForRun(scan.runs[0]!, settings, gpu, (s) => (s === 'runs/train/exp/weights/best.pt' ? BEST : undefined));
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  assert.equal(r.value.options.model, BEST);
+  assert.equal(r.value.options.imgsz, settings.estimate.imgsz);
+});
+
 test('a .pt opened on its own (explorer, sidebar): estimated as the run that made it; listed as a model', async () => {
   const options = optionsForModel(BEST, settings, gpu);
   assert.equal(options.imgsz, undefined);
