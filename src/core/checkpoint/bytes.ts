@@ -33,7 +33,7 @@ export function fileByteReader(path: string): FileByteReader {
     },
     read(offset, length) {
       const n = Math.max(0, Math.min(length, size - offset));
-      const buf = Buffer.alloc(n);
+      const buf = Buffer.allocUnsafe(n); // filled below; a short read is cut to what was read
       let done = 0;
       while (done < n) {
         const got = readSync(fd, buf, done, n - done, offset + done);

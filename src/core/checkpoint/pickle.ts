@@ -6,7 +6,7 @@
 // codes (EXT1/2/4) and out-of-band buffers are refused. Every length, count and the memo are bounded.
 import { refuseGlobal } from './allowlist';
 import { CheckpointError } from './errors';
-import { MAX_LONG_BYTES, MAX_MARKS, MAX_MEMO, MAX_STACK, MAX_STRING_BYTES, MAX_TENSOR_RANK } from './limits';
+import * as L from './limits';
 import type { PyDict, PyGlobal, PyObject, PyStorage, PyTensor, PyValue } from './values';
 
 export interface PickleOptions {
@@ -19,6 +19,9 @@ export interface PickleResult {
   /** Offset just after the STOP opcode. */
   end: number;
 }
+
+// local copies: an imported binding is a getter call on every use once bundled or transpiled
+const { MAX_LONG_BYTES, MAX_MARKS, MAX_MEMO, MAX_STACK, MAX_STRING_BYTES, MAX_TENSOR_RANK } = L;
 
 const MARK = Symbol('mark');
 type Slot = PyValue | typeof MARK;
@@ -82,8 +85,8 @@ export function readPickle(bytes: Uint8Array, file: string, opts: PickleOptions 
   const popMark = (): PyValue[] => {
     const m = marks.pop();
     if (m === undefined) fail('no MARK to pop to');
-    const items = stack.splice(m!) as PyValue[];
-    items.shift(); // the MARK itself
+    const items = stack.slice(m! + 1) as PyValue[]; // (m is the MARK itself)
+    stack.length = m!;
     return items;
   };
   const memoPut = (i: number, v: PyValue) => {
@@ -427,16 +430,9 @@ function newObject(cls: PyGlobal, args: PyValue[]): PyObject {
   return { kind: 'object', module: cls.module, name: cls.name, args, state: null, dictItems: [], listItems: [] };
 }
 
+/** Entries are appended as they come; a key set twice is read as its last value (dictGet), as a
+ *  Python dict would hold it, without searching on every insert. */
 function setItem(d: PyDict, k: PyValue, v: PyValue): void {
-  // keys are almost always strings; a repeated string key replaces, as in Python
-  // (only small dicts are searched, so a hostile million-key dict stays linear)
-  if ((typeof k === 'string' || typeof k === 'number') && d.entries.length < 64) {
-    const i = d.entries.findIndex((e) => e[0] === k);
-    if (i >= 0) {
-      d.entries[i][1] = v;
-      return;
-    }
-  }
   d.entries.push([k, v]);
 }
 

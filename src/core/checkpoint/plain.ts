@@ -21,6 +21,7 @@ export function toPlain(v: PyValue, file: string, what: string): Plain {
         return x.items.map((i) => walk(i, depth + 1));
       case 'dict': {
         const out: { [k: string]: Plain } = {};
+        // later entries overwrite earlier ones, as dictGet reads them
         for (const [k, val] of x.entries) if (typeof k === 'string' && k !== '__proto__') out[k] = walk(val, depth + 1);
         return out;
       }

@@ -65,7 +65,8 @@ export function dictGet(d: PyValue, key: string): PyValue | undefined {
   if (d === null || typeof d !== 'object') return undefined;
   const entries = d.kind === 'dict' ? d.entries : d.kind === 'object' ? d.dictItems : null;
   if (!entries) return undefined;
-  for (const [k, v] of entries) if (k === key) return v;
+  // the last entry wins: a key set twice holds its last value, as in Python
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i][0] === key) return entries[i][1];
   return undefined;
 }
 
