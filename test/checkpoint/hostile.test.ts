@@ -175,6 +175,11 @@ test('the legacy raw-pickle format (PyTorch < 1.6) is read up to its tensor byte
   const bytes = Buffer.concat([magic, version, sysInfo, main, Buffer.alloc(1000, 0xee)]);
   const raw = parseCheckpoint(bytes, 'legacy.pt');
   assert.equal(raw.format, 'legacy');
+  // pickles longer than the first 1 MiB window: the window doubles until they fit
+  const long = pickleValue(new Pickle().proto(2), { epoch: 5, model: null, note: 'x'.repeat(3 * 2 ** 20) }).stop();
+  const big = parseCheckpoint(Buffer.concat([magic, version, sysInfo, long, Buffer.alloc(8 * 2 ** 20)]), 'legacy-big.pt');
+  assert.ok(big.pickleBytes > 3 * 2 ** 20);
+  assert.throws(() => parseCheckpoint(Buffer.concat([magic, version, sysInfo, long.subarray(0, 2 ** 21)]), 'cut.pt'), /cut\.pt: pickle at byte \d+: truncated/);
   assert.throws(() => interpretCheckpoint(raw), /legacy\.pt: no 'model' or 'ema' entry|'ema' holds/);
 });
 

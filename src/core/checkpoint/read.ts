@@ -76,9 +76,20 @@ function readZip(src: ByteReader, file: string): RawCheckpoint {
 }
 
 /** PyTorch < 1.6: pickles of the magic number, the protocol version and sys_info, then the object
- *  itself; the storages' bytes follow and are not read. */
+ *  itself; the storages' bytes follow and are not read (beyond the last doubling of the window). */
 function readLegacy(src: ByteReader, file: string): RawCheckpoint {
-  const bytes = src.read(0, Math.min(src.size, MAX_LEGACY_PREFIX));
+  // the pickles' total length is not recorded: read 1 MiB, and twice as much while they run past it
+  for (let n = Math.min(src.size, 2 ** 20); ; n = Math.min(src.size, MAX_LEGACY_PREFIX, n * 2)) {
+    try {
+      return readLegacyPrefix(src.read(0, n), file, src.size);
+    } catch (e) {
+      const more = n < src.size && n < MAX_LEGACY_PREFIX;
+      if (!more || !(e instanceof CheckpointError) || !/truncated/.test(e.detail)) throw e;
+    }
+  }
+}
+
+function readLegacyPrefix(bytes: Uint8Array, file: string, fileBytes: number): RawCheckpoint {
   const magic = readPickle(bytes, file);
   if (magic.value !== 0x1950a86a20f9469cfc6c) {
     throw new CheckpointError(file, `a bare pickle, not a torch.save file (it starts with ${describe(magic.value)}, not torch's magic number)`);
@@ -86,7 +97,7 @@ function readLegacy(src: ByteReader, file: string): RawCheckpoint {
   const version = readPickle(bytes, file, {}, magic.end);
   const sysInfo = readPickle(bytes, file, {}, version.end);
   const main = readPickle(bytes, file, { persistentLoad: (pid) => storageFromPid(pid, file) }, sysInfo.end);
-  return { file, format: 'legacy', root: main.value, fileBytes: src.size, pickleBytes: main.end };
+  return { file, format: 'legacy', root: main.value, fileBytes, pickleBytes: main.end };
 }
 
 /** ('storage', torch.<Type>Storage, key, location, numel[, view metadata]) */
