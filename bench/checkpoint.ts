@@ -45,13 +45,16 @@ function synthetic(path: string, modules: number, base: number): void {
   writeFileSync(path, torchZip(pkl, tensors, 'synthetic'));
 }
 
-/** Reads through a reader that records every range, and checks none falls inside a tensor entry. */
-function readAudit(path: string): { bytes: number; touchedTensor: boolean } {
+/** Reads through a reader that records every range, and checks none falls inside a tensor entry
+ *  (a legacy file has no entries: its storages follow the pickles, inside the read window or not). */
+function readAudit(path: string): { bytes: number; touchedTensor: boolean | null } {
   const inner = fileByteReader(path);
   const reads: [number, number][] = [];
   const counting: ByteReader = { size: inner.size, read: (o, n) => { const b = inner.read(o, n); reads.push([o, o + b.length]); return b; } };
   try {
-    readCheckpointFile(path, counting);
+    const raw = readCheckpointFile(path, counting);
+    const bytes = reads.reduce((a, [s, f]) => a + f - s, 0);
+    if (raw.format === 'legacy') return { bytes, touchedTensor: null };
     const dir = readZipDirectory(inner, 'audit');
     let touched = false;
     for (const e of dir.entries.filter((x) => x.name.includes('/data/'))) {
@@ -59,7 +62,7 @@ function readAudit(path: string): { bytes: number; touchedTensor: boolean } {
       const start = e.localOffset + 30 + h.readUInt16LE(26) + h.readUInt16LE(28);
       if (reads.some(([s, f]) => s < start + e.compressedSize && f > start)) touched = true;
     }
-    return { bytes: reads.reduce((a, [s, f]) => a + f - s, 0), touchedTensor: touched };
+    return { bytes, touchedTensor: touched };
   } finally {
     inner.close();
   }
@@ -80,7 +83,7 @@ export function benchCheckpoint(): void {
     const c1 = process.cpuUsage(c0);
     const cpu = (c1.user + c1.system) / 1000 / RUNS;
     const audit = readAudit(path);
-    rows.push(`| ${label} | ${mib.toFixed(1)} | ${(raw.pickleBytes / 1024).toFixed(0)} | ${read.toFixed(2)} | ${full.toFixed(2)} | ${cpu.toFixed(2)} | ${(audit.bytes / 1024).toFixed(0)} | ${audit.touchedTensor ? 'yes' : 'no'} |`);
+    rows.push(`| ${label} | ${mib.toFixed(1)} | ${(raw.pickleBytes / 1024).toFixed(0)} | ${read.toFixed(2)} | ${full.toFixed(2)} | ${cpu.toFixed(2)} | ${(audit.bytes / 1024).toFixed(0)} | ${audit.touchedTensor === null ? 'legacy: whatever the window covers' : audit.touchedTensor ? 'yes' : 'no'} |`);
   };
   for (const f of readdirSync(REAL).filter((n) => n.endsWith('.pt')).sort()) row(f, join(REAL, f), (p) => interpretCheckpoint(readCheckpointFile(p)));
   for (const [modules, base] of [[150, 160], [600, 64]]) {

@@ -21,6 +21,8 @@ built from their YAML, the dataset is synthetic and made here in a temp folder):
                          Built from yolov5n.yaml with nc=3 by YOLOv5's parse_model rules; the script
                          checks the nc=80 build has YOLOv5n's 1,872,157 parameters (YOLOv5's
                          unfused model summary; 1,867,405 after fuse()).
+  yolov5-w0125-nc3-legacy.pt  the same checkpoint with a YOLOv5 at width_multiple 0.125, saved in
+                         torch's legacy format (PyTorch < 1.6 files: _use_new_zipfile_serialization=False)
 Each file's parameter count (torch's sum of numel over parameters()) goes to checkpoints.json;
 the tests compare the reader's count with it.
 """
@@ -190,6 +192,27 @@ YOLOV5N = {
 }
 
 
+def legacy_copy(out: Path, counts: dict):
+    """The YOLOv5 checkpoint re-saved in torch's legacy (PyTorch < 1.6) format: a raw pickle stream
+    whose nn.Module classes are recorded as ('module', class, file, source) persistent ids.
+    Runs alone too (after the zip file exists): python3 -c "import sys; sys.path.insert(0,
+    'scripts/truth'); import make_checkpoints as m; m.legacy_copy_only('test/data/checkpoints')"""
+    DetectionModel = sys.modules['models.yolo'].DetectionModel if 'models.yolo' in sys.modules else yolov5_modules()
+    ck = torch.load(out / 'yolov5n-v7-nc3.pt', weights_only=False)
+    # at width_multiple 0.125 (a quarter of YOLOv5n's parameters) to keep the folder under 25 MB
+    ck['model'] = DetectionModel(dict(YOLOV5N, width_multiple=0.125), 3).half()
+    torch.save(ck, out / 'yolov5-w0125-nc3-legacy.pt', _use_new_zipfile_serialization=False)
+    counts['yolov5-w0125-nc3-legacy.pt'] = params(ck['model'])
+
+
+def legacy_copy_only(out: str):
+    import json
+    out = Path(out)
+    facts = json.loads((out / 'checkpoints.json').read_text())
+    legacy_copy(out, facts['parameters'])
+    (out / 'checkpoints.json').write_text(json.dumps(facts, indent=2) + '\n')
+
+
 def main(out: Path):
     from ultralytics import YOLO
 
@@ -236,6 +259,7 @@ def main(out: Path):
                 'git': None, 'date': '2026-12-02T00:00:00'}, out / 'yolov5n-v7-nc3.pt')
     counts['yolov5n-v7-nc3.pt'] = params(v5)
 
+    legacy_copy(out, counts)
     for k, v in counts.items():
         print(f'{k}: {v} parameters, {(out / k).stat().st_size} bytes')
     # the facts the tests compare with: parameters as torch counts them (sum of numel over parameters())

@@ -56,7 +56,7 @@ test('an existing file named like a built-in (yolov8s.pt) is read, not replaced 
 });
 
 test('every committed checkpoint estimates with its own task and nc', async () => {
-  for (const [file, task] of [['yolo11n-seg-saved.pt', 'segment'], ['cls-nc3-last-unstripped.pt', 'classify'], ['yolov5n-v7-nc3.pt', 'detect']]) {
+  for (const [file, task] of [['yolo11n-seg-saved.pt', 'segment'], ['cls-nc3-last-unstripped.pt', 'classify'], ['yolov5n-v7-nc3.pt', 'detect'], ['yolov5-w0125-nc3-legacy.pt', 'detect']]) {
     const r = await analyze({ model: join(DIR, file), gpu: null });
     assert.equal(r.model.task, task, file);
     assert.ok(r.model.notes.some((n) => /parameters match the architecture built from its yaml/.test(n)), `${file}: ${r.model.notes.join(' | ')}`);

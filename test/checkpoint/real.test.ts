@@ -15,11 +15,15 @@ const expected: Record<string, { cls: string; task: string; nc: number; key: 'mo
   'cls-nc3-last-unstripped.pt': { cls: 'ultralytics.nn.tasks.ClassificationModel', task: 'classify', nc: 3, key: 'ema', flavour: 'ultralytics', args: { imgsz: 64, batch: 4, optimizer: 'SGD', amp: true, epochs: 1 } },
   'yolo11n-seg-saved.pt': { cls: 'ultralytics.nn.tasks.SegmentationModel', task: 'segment', nc: 80, key: 'model', flavour: 'ultralytics', args: null },
   'yolov5n-v7-nc3.pt': { cls: 'models.yolo.DetectionModel', task: 'detect', nc: 3, key: 'model', flavour: 'yolov5', args: { imgsz: 320, batch: 8, optimizer: 'AdamW', epochs: 1, data: 'data/coco128.yaml' } },
+  // the legacy (PyTorch < 1.6) raw-pickle format, its module classes as ('module', class, file, source) ids
+  'yolov5-w0125-nc3-legacy.pt': { cls: 'models.yolo.DetectionModel', task: 'detect', nc: 3, key: 'model', flavour: 'yolov5', args: { imgsz: 320, batch: 8, optimizer: 'AdamW', epochs: 1, data: 'data/coco128.yaml' } },
 };
 
 for (const [file, want] of Object.entries(expected)) {
   test(`${file}: class, task, nc, parameters and training settings`, () => {
-    const info = interpretCheckpoint(readCheckpointFile(join(DIR, file)));
+    const raw = readCheckpointFile(join(DIR, file));
+    assert.equal(raw.format, file.includes('legacy') ? 'legacy' : 'zip');
+    const info = interpretCheckpoint(raw);
     assert.equal(info.modelClass, want.cls);
     assert.equal(info.task, want.task);
     assert.equal(info.yaml.nc, want.nc);

@@ -96,8 +96,18 @@ function readLegacyPrefix(bytes: Uint8Array, file: string, fileBytes: number): R
   }
   const version = readPickle(bytes, file, {}, magic.end);
   const sysInfo = readPickle(bytes, file, {}, version.end);
-  const main = readPickle(bytes, file, { persistentLoad: (pid) => storageFromPid(pid, file) }, sysInfo.end);
+  const main = readPickle(bytes, file, { persistentLoad: (pid) => legacyPid(pid, file) }, sysInfo.end);
   return { file, format: 'legacy', root: main.value, fileBytes, pickleBytes: main.end };
+}
+
+/** The legacy format also records each nn.Module class as ('module', <class>, source file, source
+ *  code), for its source-change warnings: the class placeholder is kept, the source text never used. */
+function legacyPid(pid: PyValue, file: string): PyValue {
+  if (pid && typeof pid === 'object' && pid.kind === 'tuple' && pid.items[0] === 'module') {
+    const cls = pid.items[1];
+    if (cls && typeof cls === 'object' && cls.kind === 'global') return cls;
+  }
+  return storageFromPid(pid, file);
 }
 
 /** ('storage', torch.<Type>Storage, key, location, numel[, view metadata]) */
