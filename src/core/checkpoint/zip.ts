@@ -13,6 +13,7 @@ const ZIP64_LOCATOR_SIG = 0x07064b50;
 const ZIP64_EOCD_SIG = 0x06064b50;
 const CENTRAL_SIG = 0x02014b50;
 const LOCAL_SIG = 0x04034b50;
+const UTF8 = new TextDecoder('utf-8');
 /** EOCD (22 bytes) + the longest comment a zip can carry. */
 const EOCD_SEARCH = 22 + 0xffff;
 
@@ -83,7 +84,7 @@ export function readZipDirectory(src: ByteReader, file: string): ZipDirectory {
     const end = p + 46 + nameLen + extraLen + commentLen;
     if (end > cd.byteLength) fail(`zip central directory entry ${i} runs past the directory`);
     if (nameLen > MAX_ENTRY_NAME) fail(`zip entry name of ${nameLen} bytes`);
-    const name = new TextDecoder('utf-8', { fatal: false }).decode(new Uint8Array(cd.buffer, cd.byteOffset + p + 46, nameLen));
+    const name = UTF8.decode(new Uint8Array(cd.buffer, cd.byteOffset + p + 46, nameLen));
     // zip64 extra field: the 8-byte values that did not fit, in this order
     let q = p + 46 + nameLen;
     const extraEnd = q + extraLen;
