@@ -10,7 +10,7 @@ import { deflateRawSync } from 'node:zlib';
 import { interpretCheckpoint, parseCheckpoint, readCheckpointFile } from '../../src/core/checkpoint';
 import { MAX_PICKLE_BYTES } from '../../src/core/checkpoint/limits';
 import { readPickle } from '../../src/core/checkpoint/pickle';
-import { instance, Pickle, pickleValue, torchZip, zip } from './writers';
+import { instance, Pickle, pickleValue, tensor, torchZip, zip } from './writers';
 
 const dir = mkdtempSync(join(tmpdir(), 'ckpt-hostile-'));
 const marker = join(dir, 'MARKER');
@@ -18,9 +18,9 @@ const cmd = `touch ${marker}`;
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 /** The pickle inside a torch.save archive, written to disk and read as a checkpoint. */
-function refused(name: string, pkl: Uint8Array, pattern: RegExp) {
+function refused(name: string, pkl: Uint8Array, pattern: RegExp, tensors: { key: string; numel: number }[] = []) {
   const path = join(dir, `${name.replace(/\W+/g, '-')}.pt`);
-  writeFileSync(path, torchZip(pkl));
+  writeFileSync(path, torchZip(pkl, tensors));
   assert.throws(
     () => interpretCheckpoint(readCheckpointFile(path)),
     (e: Error) => {
@@ -35,6 +35,7 @@ function refused(name: string, pkl: Uint8Array, pattern: RegExp) {
 }
 
 const p = () => new Pickle().proto(2);
+const w0 = tensor('0', [2]);
 
 test('GLOBAL os.system + REDUCE is refused before anything is recorded', () => {
   refused('global-os-system', p().global('os', 'system').op('(').str(cmd).op('t').op('R').stop(), /refused the global 'os\.system'.*nothing from the file was run/);
@@ -109,7 +110,9 @@ test('truncated and garbage data', () => {
   refused('no-stop', p().op('N').bytes(), /no STOP/);
   refused('bad-opcode', p().op(0xff).stop(), /unknown opcode 0xff/);
   refused('two-values', p().op('N').op('N').stop(), /STOP with 2 values/);
-  refused('not-a-dict', p().op(']').stop(), /not a checkpoint dict/);
+  refused('not-a-dict', p().op(']').stop(), /holds a list, not a checkpoint dict or a model/);
+  refused('state-dict', p().op('}').str('w').raw(w0.pickle(new Pickle()).bytes()).op('s').stop(), /a state_dict \(1 tensors, no architecture\): estimate the model's YAML instead/, [w0]);
+  refused('model-state-dict', pickleValue(p(), { model: {} }).stop(), /'model' holds a state_dict/);
   refused('no-model', pickleValue(p(), { epoch: 3 }).stop(), /no 'model' or 'ema' entry \(keys: epoch\)/);
   refused('unknown-class', pickleValue(p(), { model: instance('ultralytics.nn.tasks', 'FancyModel', { yaml: { nc: 1 } }) }).stop(), /ultralytics\.nn\.tasks\.FancyModel, which is not a model class/);
   refused('no-yaml', pickleValue(p(), { model: instance('ultralytics.nn.tasks', 'DetectionModel', {}) }).stop(), /no yaml attribute/);

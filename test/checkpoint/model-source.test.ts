@@ -88,6 +88,20 @@ test('a checkpoint whose tensors disagree with its yaml gets a note; unusable tr
   assert.equal(r.estimates[0].batch, 16, 'batch -1 (AutoBatch) is not a batch');
 });
 
+test('torch.save(model) of the module itself: the model is the file, no train_args', async () => {
+  const w = tensor('0', [16, 3, 3, 3]);
+  const root = instance('ultralytics.nn.tasks', 'ClassificationModel', {
+    _parameters: {},
+    _modules: {},
+    yaml: { nc: 2, backbone: [[-1, 1, 'Conv', [16, 3, 2]]], head: [[-1, 1, 'Classify', [2]]] },
+  });
+  const path = join(tmp, 'bare.pt');
+  writeFileSync(path, torchZip(pickleValue(new Pickle().proto(2), root).stop(), [w]));
+  const r = await analyze({ model: path, gpu: null });
+  assert.equal(r.model.task, 'classify');
+  assert.ok(!r.assumptions.some((a) => a.includes('train_args')));
+});
+
 test("a module the builder does not model gets the builder's one-line error", async () => {
   await assert.rejects(openModel(tinyCheckpoint('fancy.pt', 'FancyBlock', [1])), (e: Error) => /^fancy\.pt: backbone\[0\]: unknown module 'FancyBlock'$/.test(e.message));
 });

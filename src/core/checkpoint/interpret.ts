@@ -69,19 +69,24 @@ export function interpretCheckpoint(raw: RawCheckpoint): CheckpointInfo {
   const fail = (msg: string): never => {
     throw new CheckpointError(file, msg);
   };
-  if (!root || typeof root !== 'object' || root.kind !== 'dict') {
-    return fail(`holds ${describe(root)}, not a checkpoint dict (a bare state_dict or module cannot be read: it carries no architecture)`);
+  // torch.save(model) of the module itself: the model is the root, with nothing else recorded
+  const bare = !!root && typeof root === 'object' && root.kind === 'object';
+  if (!bare && (!root || typeof root !== 'object' || root.kind !== 'dict')) {
+    return fail(`holds ${describe(root)}, not a checkpoint dict or a model`);
   }
   let key: 'model' | 'ema' = 'model';
-  let model = dictGet(root, 'model');
+  let model = bare ? root : dictGet(root, 'model');
   if (model === null || model === undefined) {
     key = 'ema';
     model = dictGet(root, 'ema');
   }
   if (model === undefined) {
-    const keys = root.entries.map(([k]) => (typeof k === 'string' ? k : '?')).slice(0, 8).join(', ');
+    const keys = root.kind === 'dict' ? root.entries.map(([k]) => (typeof k === 'string' ? k : '?')).slice(0, 8).join(', ') : '';
+    const weightsOnly = root.kind === 'dict' && root.entries.length > 0 && root.entries.every(([, v]) => !!v && typeof v === 'object' && v.kind === 'tensor');
+    if (weightsOnly) return fail(`a state_dict (${root.entries.length} tensors, no architecture): estimate the model's YAML instead`);
     return fail(`no 'model' or 'ema' entry (keys: ${keys || 'none'}): not an Ultralytics or YOLOv5 checkpoint`);
   }
+  if (model && typeof model === 'object' && model.kind === 'dict') return fail(`'${key}' holds a state_dict (weights without the architecture): estimate the model's YAML instead`);
   if (!model || typeof model !== 'object' || model.kind !== 'object') return fail(`'${key}' holds ${describe(model)}, not a model object`);
   const obj = model as PyObject;
   const modelClass = `${obj.module}.${obj.name}`;
@@ -95,7 +100,7 @@ export function interpretCheckpoint(raw: RawCheckpoint): CheckpointInfo {
   if (!yaml || typeof yaml !== 'object' || Array.isArray(yaml)) return fail(`the ${obj.name}'s yaml is ${describe(yamlValue)}, not a dict`);
   const { params, tensors } = countParameters(obj, file);
   const argsKey = flavour === 'ultralytics' ? 'train_args' : 'opt';
-  const argsValue = dictGet(root, argsKey);
+  const argsValue = bare ? undefined : dictGet(root, argsKey);
   const args = argsValue && typeof argsValue === 'object' ? toPlain(argsValue.kind === 'object' ? (objectState(argsValue) ?? null) : argsValue, file, argsKey) : null;
   const trainArgs = args && typeof args === 'object' && !Array.isArray(args) ? readTrainArgs(args, flavour) : null;
   const str = (v: PyValue | undefined) => (typeof v === 'string' ? v.slice(0, 200) : null);
@@ -110,8 +115,8 @@ export function interpretCheckpoint(raw: RawCheckpoint): CheckpointInfo {
     paramTensors: tensors,
     trainArgs,
     trainArgsKey: trainArgs ? argsKey : null,
-    version: str(dictGet(root, 'version')),
-    date: str(dictGet(root, 'date')),
+    version: bare ? null : str(dictGet(root, 'version')),
+    date: bare ? null : str(dictGet(root, 'date')),
   };
 }
 
