@@ -408,8 +408,7 @@ export class WorkerClient {
   }
 }
 
-/** Same rule as the worker's cache key: a path names a file, anything else a built-in model
- *  (model specs from the extension are absolute paths once resolved, .pt checkpoints included). */
+/** Same rule as the worker's cache key: a path names a file, anything else a built-in model. */
 function isPathSpec(model: string): boolean {
   return /[\\/]/.test(model) || /\.(onnx|ya?ml)$/i.test(model);
 }
