@@ -15,6 +15,7 @@ import { WireReader } from '../src/core/onnx/wire';
 import { inferShapes } from '../src/core/shape/index';
 import { loadProtobufjs } from './protobufjs';
 import { syntheticModel } from './synthetic';
+import { benchCheckpoint } from './checkpoint';
 import { benchEstimator } from './estimator';
 import { time, timeAsync } from './timing';
 
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
 
 main()
   .then(() => benchEstimator())
+  .then(() => benchCheckpoint())
   .catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);

@@ -30,7 +30,8 @@ export const USAGE = `usage: yolo-mem estimate <model> [--imgsz N] [--batch N[,N
                           [--json] [--margin F] [--objects-per-image N] [--prune R] [--layers]
                           [--data DATA.yaml] [--workers N] [--cache ram|disk]
 
-  <model>   a .onnx file, a model .yaml, or a built-in name (yolov8n, yolov8n.pt, yolo11s-seg, yolov5s, ...)
+  <model>   a .onnx file, a model .yaml, a .pt checkpoint (best.pt: read, never run), or a built-in name
+            (yolov8n, yolov8n.pt, yolo11s-seg, yolov5s, ...); a .pt that exists as a file is always read
   --gpu-memory SIZE   plan for a GPU of this size (e.g. 24GiB, 16GB, 12288MiB) instead of asking nvidia-smi
   --gpu NAME          plan for a known GPU model (e.g. h100, a100-80gb, t4, 4090): its memory, CUDA context and AMP rule
   --data DATA.yaml    read the dataset: boxes per image for the label assigner, host RAM for cache/loaders

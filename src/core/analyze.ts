@@ -6,6 +6,7 @@ import { GraphBuilder } from './graph/builder';
 import type { TrainGraph } from './graph/types';
 import { emitLoss } from './loss/emit';
 import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, NOMINAL_BATCH, VALIDATION_BATCH_FACTOR } from './memory/constants';
+import { withTrainDefaults } from './checkpoint/train-defaults';
 import { datasetFacts } from './dataset-facts';
 import { checkImgsz, validateOptions } from './validate';
 import { deploymentWhatIf } from './memory/deployment';
@@ -54,8 +55,10 @@ function throwIfAborted(signal?: AbortSignal): void {
 }
 
 export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {}): Promise<AnalysisResult> {
-  const { options, notes: optionNotes } = validateOptions(requested);
-  const source = ctx.source ?? (await openModel(options.model));
+  const { options: validated, notes: optionNotes } = validateOptions(requested);
+  const source = ctx.source ?? (await openModel(validated.model));
+  // a checkpoint's train_args fill in what the caller left unset, each with a note
+  const { options, notes: trainNotes } = withTrainDefaults(validated, source.trainDefaults);
   const label = source.format === 'onnx' ? basename(source.source) : source.name;
   // a static export's height and width are fixed (the source builds at them whatever is asked):
   // report that size, so the estimate, the layer shapes and the memory all describe the same run
@@ -65,7 +68,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
   const margin = options.margin ?? DEFAULT_MARGIN;
   const gpu = options.gpu ?? null;
-  const assumptions: string[] = [...optionNotes];
+  const assumptions: string[] = [...optionNotes, ...trainNotes];
   if (fixed !== null && options.imgsz !== undefined && options.imgsz !== fixed) {
     assumptions.push(`${label}: the export's input size is static: analysed at imgsz ${fixed}, not the requested ${options.imgsz} (export with dynamic=True to analyse other sizes)`);
   }
@@ -174,7 +177,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     gflops: source.gflops(first.graph),
     layers: layers.length,
     groups: groupTotals([...layers, ...lossLayers]),
-    notes: [...first.graph.notes],
+    notes: [...(source.notes ?? []), ...first.graph.notes],
   };
   const deployment = deploymentWhatIf(source.build(1, imgsz, options.pruneRatio ?? 0), options.deployPrecision ?? 'fp16');
   return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions };

@@ -1,8 +1,12 @@
 // A model, opened once and rebuilt as a training graph at any (batch, image size, prune ratio).
-// Three kinds: a built-in name (yolov8n, yolov8n.pt, yolo11s-seg), a model YAML, an ONNX file.
+// Four kinds: a built-in name (yolov8n, yolov8n.pt, yolo11s-seg), a model YAML, an ONNX file, a
+// PyTorch checkpoint (.pt: read without running it, its yaml built like a model YAML). A `.pt` that
+// exists as a file is always read: a fine-tuned yolov8s.pt is not the built-in yolov8s.
 // The worker caches opened sources; building a graph is cheap next to reading the file.
 
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { checkpointArch, interpretCheckpoint, readCheckpointFile, trainDefaultsFrom, type TrainDefaults } from './checkpoint';
 import type { TrainGraph } from './graph/types';
 import type { SavedSummary } from './memory/saved';
 import { buildLayerRows, buildOnnxLayerRows } from './report/layers';
@@ -24,7 +28,7 @@ export interface ModelSource {
   name: string;
   /** File path, or `builtin:<name>`. */
   source: string;
-  format: 'onnx' | 'yaml' | 'builtin';
+  format: 'onnx' | 'yaml' | 'builtin' | 'checkpoint';
   /** The image size the file was made for (ONNX metadata or static input), when it says. */
   defaultImgsz: number | null;
   /** The only image size the model can be analysed at (an ONNX export with a static height and
@@ -39,6 +43,10 @@ export interface ModelSource {
   rows(graph: TrainGraph, saved: SavedSummary): { layers: LayerRow[]; lossLayers: LayerRow[] };
   /** The ONNX model itself, for the per-node report. */
   onnx?: OnnxModel;
+  /** Facts about the file for the model's notes (a checkpoint: its class, version, parameter check). */
+  notes?: string[];
+  /** How the checkpoint was trained: fills in the options a caller leaves unset. */
+  trainDefaults?: TrainDefaults | null;
 }
 
 /** Opens a model spec: `.onnx` path, `.yaml`/`.yml` path, or a built-in name. */
@@ -49,12 +57,41 @@ export async function openModel(spec: string): Promise<ModelSource> {
     const text = readYamlFile(spec);
     return yamlSource(parseArchYaml(text, basename(spec)), spec, 'yaml');
   }
+  if ((lower.endsWith('.pt') || lower.endsWith('.pth')) && isFile(spec)) return openCheckpoint(spec);
   const builtin = resolveBuiltin(spec);
   if (builtin) return yamlSource(builtin, `builtin:${builtin.name}`, 'builtin');
-  throw new ModelOpenError(`${spec}: not a .onnx or model .yaml file, and not a built-in model name (e.g. yolov8n, yolo11s-seg, yolov5su)`);
+  if (lower.endsWith('.pt') || lower.endsWith('.pth')) throw new ModelOpenError(`${spec}: file not found, and not a built-in model name (e.g. yolov8n.pt, yolo11s-seg.pt)`);
+  throw new ModelOpenError(`${spec}: not a .onnx, .pt or model .yaml file, and not a built-in model name (e.g. yolov8n, yolo11s-seg, yolov5su)`);
 }
 
-function yamlSource(spec: ArchSpec, source: string, format: 'yaml' | 'builtin'): ModelSource {
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A .pt checkpoint: its model yaml through the YAML builder; its tensors' parameter count checked
+ *  against the built architecture (a mismatch is a note, not an error: the yaml is what trains). */
+function openCheckpoint(path: string): ModelSource {
+  const info = interpretCheckpoint(readCheckpointFile(path));
+  const name = basename(path).replace(/\.pth?$/i, '');
+  const source = yamlSource(checkpointArch(info, name), path, 'checkpoint');
+  const built = source.paramCount(source.build(1, 64, 0));
+  const cls = info.modelClass.split('.').pop();
+  const by = info.flavour === 'yolov5' ? 'YOLOv5' : `Ultralytics${info.version ? ` ${info.version}` : ''}`;
+  const notes = [`${basename(path)}: a ${cls} (${info.task}, nc=${info.yaml.nc}) saved by ${by}${info.key === 'ema' ? ', read from its EMA (the checkpoint was saved during training)' : ''}`];
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  notes.push(
+    built === info.params
+      ? `${basename(path)}: its ${fmt(info.params)} parameters match the architecture built from its yaml`
+      : `${basename(path)}: its tensors hold ${fmt(info.params)} parameters but the architecture built from its yaml has ${fmt(built)}: the estimate follows the yaml`,
+  );
+  return { ...source, notes, trainDefaults: trainDefaultsFrom(info) };
+}
+
+function yamlSource(spec: ArchSpec, source: string, format: 'yaml' | 'builtin' | 'checkpoint'): ModelSource {
   const resolved = new Map<number, ResolvedModel>();
   const resolve = (r: number) => {
     let m = resolved.get(r);

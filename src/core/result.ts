@@ -8,7 +8,7 @@ export interface AnalysisModel {
   name: string;
   /** Path of the file, or `builtin:<name>` for a built-in architecture. */
   source: string;
-  /** 'onnx' | 'yaml' | 'builtin' */
+  /** 'onnx' | 'yaml' | 'builtin' | 'checkpoint' */
   format: string;
   task: Task | null;
   params: number;

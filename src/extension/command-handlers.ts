@@ -9,7 +9,7 @@ import { listBuiltins } from '../core/yolo/builtin';
 import { formatBytes } from '../../webview/shared/format';
 import type { AnalysisPanels } from './panel/analysisPanel';
 import { COMMANDS } from './commands';
-import { DocumentAnalyzer, isModelYaml, isOnnx, primaryRun } from './documents';
+import { DocumentAnalyzer, isBinaryModel, isModelYaml, primaryRun } from './documents';
 import type { EstimateService } from './estimates';
 import type { GpuState } from './gpu-state';
 import { optionsForModel } from './run-options';
@@ -61,7 +61,7 @@ async function analyzeModel(deps: CommandDeps, arg: unknown): Promise<void> {
 async function optionsForUri(deps: CommandDeps, uri: vscode.Uri): Promise<AnalyzeOptions | undefined> {
   const settings = deps.settings();
   const gpu = deps.gpu.snapshot.planning;
-  if (isOnnx(uri)) return optionsForModel(uri.fsPath, settings, gpu);
+  if (isBinaryModel(uri)) return optionsForModel(uri.fsPath, settings, gpu);
   if (!/\.(py|ya?ml|sh|bash)$/i.test(uri.path) && !vscode.window.activeTextEditor) return undefined;
   let doc: vscode.TextDocument;
   try {
@@ -116,14 +116,14 @@ async function pickModel(deps: CommandDeps): Promise<AnalyzeOptions | undefined>
   return optionsForModel(pick.model, deps.settings(), deps.gpu.snapshot.planning);
 }
 
-/** .onnx files and architecture YAMLs in the workspace. */
+/** .onnx files, .pt checkpoints and architecture YAMLs in the workspace. */
 async function workspaceModels(): Promise<vscode.Uri[]> {
-  const files = await vscode.workspace.findFiles('**/*.{onnx,yaml,yml}', '**/{node_modules,.git,.venv,venv}/**', 200);
-  const onnx = files.filter((u) => isOnnx(u));
+  const files = await vscode.workspace.findFiles('**/*.{onnx,pt,pth,yaml,yml}', '**/{node_modules,.git,.venv,venv}/**', 200);
+  const onnx = files.filter((u) => isBinaryModel(u));
   const yamls: vscode.Uri[] = [];
   await Promise.all(
     files
-      .filter((f) => !isOnnx(f))
+      .filter((f) => !isBinaryModel(f))
       .map(async (u) => {
         const bytes = await vscode.workspace.fs.readFile(u).then(
           (b) => b,

@@ -1,6 +1,6 @@
 // Per-document analysis: a training script or config is scanned in the worker (its runs and their
 // settings), each run becomes AnalyzeOptions (run-options.ts), and each is estimated through the
-// EstimateService. A model file (.onnx, model .yaml) is estimated as a whole. Edits are debounced
+// EstimateService. A model file (.onnx, .pt checkpoint, model .yaml) is estimated as a whole. Edits are debounced
 // and the newest version wins. Every feature (hover, diagnostics, status bar, sidebar) reads the
 // state from here and listens to `onDidUpdate`.
 
@@ -67,6 +67,11 @@ export function isModelYaml(text: string): boolean {
 
 export function isOnnx(uri: vscode.Uri): boolean {
   return /\.onnx$/i.test(uri.path);
+}
+
+/** A model file that is not text: an ONNX export or a PyTorch checkpoint (.pt, read, never run). */
+export function isBinaryModel(uri: vscode.Uri): boolean {
+  return /\.(onnx|pth?)$/i.test(uri.path);
 }
 
 export class DocumentAnalyzer implements vscode.Disposable {
@@ -304,7 +309,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
    *  stats: the extension host never waits on the disk). */
   private async findModelFiles(doc: vscode.TextDocument, scan: ScriptScan): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    const specs = new Set(scan.runs.map((r) => r.settings.model?.value).filter((v): v is string => typeof v === 'string' && /\.(onnx|ya?ml)$/i.test(v)));
+    const specs = new Set(scan.runs.map((r) => r.settings.model?.value).filter((v): v is string => typeof v === 'string' && /\.(onnx|ya?ml|pth?)$/i.test(v)));
     const bases = [doc.uri.scheme === 'file' ? dirname(doc.uri.fsPath) : undefined, ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)].filter((b): b is string => !!b);
     await Promise.all(
       [...specs].map(async (spec) => {

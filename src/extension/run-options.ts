@@ -28,7 +28,9 @@ export type RunOptionsResult = { ok: true; value: RunOptions } | { ok: false; re
  *  absolute path (next to the script, then the workspace root), or undefined. */
 export function resolveModelSpec(spec: string, findFile: (spec: string) => string | undefined): string | { error: string } {
   const s = spec.trim();
-  if (/\.(onnx|ya?ml)$/i.test(s)) {
+  // a file that exists wins, .pt included: a fine-tuned yolov8s.pt beside the script is that
+  // checkpoint, not the built-in yolov8s (Ultralytics too loads a local file before downloading)
+  if (/\.(onnx|ya?ml|pth?)$/i.test(s)) {
     const file = findFile(s);
     if (file) return file;
   }
@@ -36,10 +38,15 @@ export function resolveModelSpec(spec: string, findFile: (spec: string) => strin
   // does the estimator (built-in architectures).
   const builtin = builtinName(s);
   if (builtin) return builtin;
-  if (/\.pt$/i.test(s)) return { error: `${s}: .pt weights are not read; export the model to ONNX or name its architecture (e.g. yolov8n)` };
+  if (/\.pth?$/i.test(s)) return { error: `${s}: checkpoint not found (next to the script or in the workspace), and not a built-in model name` };
   if (/\.onnx$/i.test(s)) return { error: `${s}: file not found` };
   if (/\.ya?ml$/i.test(s)) return { error: `${s}: model YAML not found and not a built-in name` };
-  return { error: `${s}: not a known model (a .onnx or model .yaml path, or a name like yolov8n)` };
+  return { error: `${s}: not a known model (a .onnx, .pt or model .yaml path, or a name like yolov8n)` };
+}
+
+/** A resolved model that is a checkpoint file (resolveModelSpec returns existing .pt files as paths). */
+function isCheckpointPath(model: string): boolean {
+  return /\.pth?$/i.test(model) && isAbsolute(model);
 }
 
 const OPTIMIZERS: Record<string, OptimizerChoice> = { auto: 'auto', sgd: 'sgd', adam: 'adam', adamw: 'adamw' };
@@ -107,9 +114,13 @@ export function optionsForRun(
     assumed.push(s.batch ? `batch not known from the text (${s.batch.note ?? s.batch.raw}); using ${batch}` : `batch not set; using ${batch}`);
   }
 
-  let imgsz = est.imgsz;
+  let imgsz: number | undefined = est.imgsz;
   const i = s.imgsz?.value;
   if (typeof i === 'number' && i > 0) imgsz = i;
+  // Training from a .pt through YOLO(...).train() or `yolo train`, Ultralytics keeps the
+  // checkpoint's imgsz (Model._reset_ckpt_args keeps imgsz, data, task, single_cls): left unset, the
+  // estimator takes it from its train_args, with a note. YOLOv5 and a bare Trainer use their defaults.
+  else if (isCheckpointPath(model) && (run.kind === 'ultralytics-api' || run.kind === 'cli')) imgsz = undefined;
   else assumed.push(`imgsz ${s.imgsz ? 'not known from the text' : 'not set'}; using ${imgsz}`);
 
   let amp: boolean;
@@ -131,7 +142,7 @@ export function optionsForRun(
 
   const options: AnalyzeOptions = {
     model,
-    imgsz,
+    ...(imgsz === undefined ? {} : { imgsz }),
     batch: [batch],
     amp,
     optimizer,
@@ -184,8 +195,9 @@ export function optionsForModel(model: string, settings: Settings, gpu: GpuInfo 
   return {
     model,
     // An ONNX export knows the size it was made for; YAMLs and built-ins take the setting.
-    ...(/\.onnx$/i.test(model) ? {} : { imgsz: est.imgsz }),
-    batch: [est.batch],
+    ...(/\.onnx$/i.test(model) || isCheckpointPath(model) ? {} : { imgsz: est.imgsz }),
+    // A checkpoint on its own is estimated as the run that made it (its train_args' batch)
+    ...(isCheckpointPath(model) ? {} : { batch: [est.batch] }),
     amp: est.amp === 'on' ? true : est.amp === 'off' ? false : gpu ? ampSupported(gpu.name) : true,
     optimizer: est.optimizer,
     gpu: planningGpu(gpu),

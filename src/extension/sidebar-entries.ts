@@ -19,7 +19,7 @@ export function entryFor(state: EntrySource, relPath: (uri: string) => string): 
   const label = path.split(/[\\/]/).pop() ?? path;
   if (state.kind === 'model' && state.model) {
     const { options, result, error } = state.model;
-    return build(state.uri, label, path, /\.onnx$/i.test(options.model) ? 'model' : 'yaml', options, result, error?.message);
+    return build(state.uri, label, path, /\.(onnx|pth?)$/i.test(options.model) ? 'model' : 'yaml', options, result, error?.message);
   }
   // the run the entry is about: the worst estimated one (a script's OOM call is what matters)
   const estimated = state.runs.filter((r) => r.result).sort((a, b) => runRank(a) - runRank(b));

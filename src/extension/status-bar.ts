@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import { COMMANDS } from './commands';
-import { isOnnx, primaryRun, type DocumentAnalyzer } from './documents';
+import { isBinaryModel, primaryRun, type DocumentAnalyzer } from './documents';
 import type { GpuState } from './gpu-state';
 import type { Settings } from './settings';
 import { statusForGpu, statusForResult, type StatusView } from './status-text';
@@ -61,7 +61,7 @@ export class MemoryStatusBar implements vscode.Disposable {
       if (run?.result) return statusForResult(run.result, run.options?.batch?.[0]);
       if (run?.options && !run.error) return { text: '$(loading~spin) YOLO Memory', tooltip: 'Estimating training memory…' };
     }
-    if (uri && isOnnx(uri) && !state) return { text: '$(loading~spin) YOLO Memory', tooltip: 'Estimating training memory…' };
+    if (uri && isBinaryModel(uri) && !state) return { text: '$(loading~spin) YOLO Memory', tooltip: 'Estimating training memory…' };
     const snap = this.gpu.snapshot;
     return statusForGpu(snap.live ?? snap.planning, snap.message);
   }

@@ -1,16 +1,16 @@
 // Keeps estimates current: open scripts/configs are re-analyzed (debounced) as they are edited;
 // model files (.onnx and their external-data files, model YAMLs) changing on disk re-estimate every
-// tracked document that uses them; the workspace's .onnx files are listed for the sidebar.
+// tracked document that uses them; the workspace's .onnx and .pt files are listed for the sidebar.
 // Results reach the views through DocumentAnalyzer.onDidUpdate.
 
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { KeyedDebouncer } from './debounce';
-import { DocumentAnalyzer, isOnnx } from './documents';
+import { DocumentAnalyzer, isBinaryModel } from './documents';
 
 /** Quiet time after the last file event before re-estimating (exports write files in bursts). */
 export const FILE_EVENT_DEBOUNCE_MS = 500;
-/** Workspace .onnx files listed in the sidebar (each is estimated once, then cached). */
+/** Workspace .onnx and .pt files listed in the sidebar (each is estimated once, then cached). */
 export const MAX_WORKSPACE_MODELS = 20;
 const EXCLUDE = '**/{node_modules,.git,.venv,venv,__pycache__}/**';
 
@@ -28,7 +28,7 @@ export class ModelWatchers implements vscode.Disposable {
       this.changed.add(uri.fsPath);
       this.debouncer.schedule('files', () => this.flush());
     };
-    for (const glob of ['**/*.onnx', '**/*.{onnx.data,onnx_data,onnx.bin}', '**/*.{yaml,yml}']) {
+    for (const glob of ['**/*.onnx', '**/*.{onnx.data,onnx_data,onnx.bin}', '**/*.{yaml,yml}', '**/*.{pt,pth}']) {
       const w = vscode.workspace.createFileSystemWatcher(glob);
       this.disposables.push(w, w.onDidChange(onModelEvent), w.onDidCreate(onModelEvent), w.onDidDelete(onModelEvent));
     }
@@ -48,7 +48,7 @@ export class ModelWatchers implements vscode.Disposable {
         for (const tab of [...e.opened, ...e.changed]) {
           const input = tab.input;
           if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom) {
-            if (isOnnx(input.uri) && !analyzer.get(input.uri)) analyzer.scheduleModelFile(input.uri, 0);
+            if (isBinaryModel(input.uri) && !analyzer.get(input.uri)) analyzer.scheduleModelFile(input.uri, 0);
           }
         }
       }),
@@ -62,7 +62,7 @@ export class ModelWatchers implements vscode.Disposable {
   }
 
   private async listWorkspaceModels(): Promise<void> {
-    const found = await vscode.workspace.findFiles('**/*.onnx', EXCLUDE, MAX_WORKSPACE_MODELS);
+    const found = await vscode.workspace.findFiles('**/*.{onnx,pt,pth}', EXCLUDE, MAX_WORKSPACE_MODELS);
     this.models.clear();
     for (const u of found) {
       this.models.add(u.fsPath);
@@ -76,7 +76,7 @@ export class ModelWatchers implements vscode.Disposable {
   private async flush(): Promise<void> {
     const paths = [...this.changed];
     this.changed.clear();
-    const dirs = new Set(paths.filter((p) => !/\.(onnx|ya?ml)$/i.test(p)).map((p) => dirname(p)));
+    const dirs = new Set(paths.filter((p) => !/\.(onnx|ya?ml|pth?)$/i.test(p)).map((p) => dirname(p)));
     const touches = (model: string | undefined) => !!model && (paths.includes(model) || dirs.has(dirname(model)));
     for (const state of this.analyzer.all()) {
       const uses = state.kind === 'model' ? touches(state.model?.options.model) : state.runs.some((r) => touches(r.options?.model));
@@ -85,7 +85,7 @@ export class ModelWatchers implements vscode.Disposable {
       if (doc) this.analyzer.schedule(doc, 0);
       else this.analyzer.scheduleModelFile(vscode.Uri.parse(state.uri), 0);
     }
-    if (paths.some((p) => /\.onnx$/i.test(p))) await this.listWorkspaceModels();
+    if (paths.some((p) => /\.(onnx|pth?)$/i.test(p))) await this.listWorkspaceModels();
   }
 
   dispose(): void {

@@ -121,7 +121,7 @@ export function createHandlers(core: CoreApi, cacheEntries = RESULT_CACHE_ENTRIE
 
 function checkOptions(options: AnalyzeOptions | undefined): AnalyzeOptions {
   if (!options || typeof options !== 'object') throw new WorkerError('input', 'analyze needs an options object');
-  if (typeof options.model !== 'string' || options.model.trim() === '') throw new WorkerError('input', 'analyze needs options.model: a .onnx/.yaml path or a built-in model name');
+  if (typeof options.model !== 'string' || options.model.trim() === '') throw new WorkerError('input', 'analyze needs options.model: a .onnx/.yaml/.pt path or a built-in model name');
   return options;
 }
 

@@ -18,16 +18,22 @@ export interface ModelKey {
 const statMemo = new Map<string, { size: number; mtimeMs: number; sha1: string }>();
 const STAT_MEMO_MAX = 256;
 
-/** Files that name a model by path; anything else (yolov8n, yolo11s-seg.pt) is a built-in name. */
+/** Files that name a model by path; anything else (yolov8n, yolo11s-seg.pt) is a built-in name,
+ *  unless it is a .pt file that exists. */
 function looksLikePath(spec: string): boolean {
   return /[\\/]/.test(spec) || /\.(onnx|ya?ml)$/i.test(spec);
 }
 
 export async function modelKey(spec: string, signal?: AbortSignal): Promise<ModelKey> {
-  if (!looksLikePath(spec)) return { key: `builtin:${spec.trim().toLowerCase()}` };
+  const builtin = { key: `builtin:${spec.trim().toLowerCase()}` };
+  const path = looksLikePath(spec);
+  // a plain name answers at once (no await: callers snapshot state right after this returns)
+  if (!path && !/\.pth?$/i.test(spec)) return builtin;
   const file = resolve(spec);
   // A missing file is not our error to report: analyze() reads the file and names the problem.
   const st = await stat(file).catch(() => undefined);
+  // a .pt that exists is a checkpoint (a fine-tuned yolov8s.pt is not the built-in yolov8s)
+  if (!path && !st?.isFile()) return builtin;
   if (!st || !st.isFile()) return { key: `path:${file}`, file };
   const memo = statMemo.get(file);
   if (memo && memo.size === st.size && memo.mtimeMs === st.mtimeMs) return { key: `sha1:${memo.sha1}`, file };

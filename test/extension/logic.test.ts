@@ -67,7 +67,10 @@ describe('run options', () => {
     assert.equal(resolveModelSpec('models/m.onnx', (s) => (s === 'models/m.onnx' ? '/w/models/m.onnx' : undefined)), '/w/models/m.onnx');
     assert.equal(resolveModelSpec('yolov8n.yaml', () => undefined), 'yolov8n');
     assert.equal(resolveModelSpec('YOLO11s-seg.pt', () => undefined), 'yolo11s-seg');
-    assert.match((resolveModelSpec('runs/train/best.pt', () => undefined) as { error: string }).error, /\.pt weights are not read/);
+    assert.match((resolveModelSpec('runs/train/best.pt', () => undefined) as { error: string }).error, /best\.pt: checkpoint not found/);
+    // a .pt that exists is read, even one named like a built-in (a fine-tuned yolov8s.pt)
+    assert.equal(resolveModelSpec('runs/train/best.pt', (s) => `/w/${s}`), '/w/runs/train/best.pt');
+    assert.equal(resolveModelSpec('yolov8s.pt', (s) => (s === 'yolov8s.pt' ? '/w/yolov8s.pt' : undefined)), '/w/yolov8s.pt');
     assert.match((resolveModelSpec('missing.onnx', () => undefined) as { error: string }).error, /not found/);
   });
 
