@@ -274,6 +274,16 @@ export class GraphBuilder {
     return out;
   }
 
+  /** Zero padding (nn.ZeroPad2d / constant_pad_nd), [left, right, top, bottom]: a new tensor that
+   *  saves nothing for backward, so it is recorded as a copy. */
+  pad(x: number, lrtb: [number, number, number, number], name?: string): number {
+    const [n, c, h, w] = this.shape(x);
+    const [l, r, t, b] = lrtb;
+    const out = this.newTensor([n, c, h + t + b, w + l + r], this.tensors[x].dtype, this.grad(x));
+    this.emit('copy', 'constant_pad_nd', [x], [out], { name, attrs: { pad: lrtb } });
+    return out;
+  }
+
   maxpool2d(x: number, k: number, s: number, p: number, name?: string, ceil = false): number {
     const [n, c, h, w] = this.shape(x);
     const out = this.newTensor([n, c, convOut(h, k, s, p, 1, ceil), convOut(w, k, s, p, 1, ceil)], this.tensors[x].dtype, this.grad(x));

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { GraphBuilder, GraphError } from '../graph/builder';
 import type { TrainGraph } from '../graph/types';
 import { LayerError, bottleneck, c2f, c2fpsa, c2psa, c3, c3k, c3k2, conv, dwconv, focus, attention, psaBlock, proto, spp, sppf, type Emitter } from './blocks';
+import { MULTI_IO_TYPES, emitGelanModule, emitMultiRow } from './blocks-gelan';
 import { resolveBuiltin } from './builtin';
 import { emitHead } from './heads';
 import { parseArchYaml } from './parse';
@@ -122,6 +123,10 @@ export function buildGraphWithOutputs(
           outs.push(info.style === 'classify' ? info.levels : [...info.levels]);
           return;
         }
+        if (MULTI_IO_TYPES.has(layer.type)) {
+          outs.push(emitMultiRow(e, layer.type, layer.args, layer.inputs.map((k) => (k === -1 ? [input] : outs[k])), ref.path));
+          return;
+        }
         outs.push([emitLayer(e, layer, layer.inputs.map(one), ref.path)]);
       });
     } catch (err) {
@@ -202,7 +207,10 @@ function emitModule(e: Emitter, type: string, a: ArgValue[], x: number, p: strin
       return proto(e, x, p, num(0), num(1), num(2), e.v5 ? 'v5' : 'ultralytics');
     case 'Upsample':
       return e.b.upsample(x, num(1), a[2] as 'nearest' | 'bilinear', `${p}.upsample`);
-    default:
-      throw new LayerError(`module ${type} cannot be built here`);
+    default: {
+      const y = emitGelanModule(e, type, a, x, p);
+      if (y === null) throw new LayerError(`module ${type} cannot be built here`);
+      return y;
+    }
   }
 }

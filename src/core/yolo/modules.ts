@@ -12,7 +12,11 @@ export type ParseRule =
   /** Detect family: the list of input channels is appended to the args */
   | 'head'
   /** anything else: constructed from the YAML args as written; output channels = ch[f] */
-  | 'raw';
+  | 'raw'
+  /** CBLinear: c1 = ch[f], output pieces args[0] (not width-scaled); args = [c1, c2s, ...rest] */
+  | 'cblinear'
+  /** CBFuse: several inputs, output channels = ch[f[-1]], args as written */
+  | 'multi';
 
 /** Ultralytics (YOLOv5u / v8 / 11) module names, as written in YAMLs. */
 export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string, ParseRule>([
@@ -38,6 +42,18 @@ export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string,
   ['PSABlock', 'raw'],
   ['Attention', 'raw'],
   ['Proto', 'raw'],
+  // YOLOv9 (GELAN) and the plain torch rows of YOLOv3u / YOLOv6: see blocks-gelan.ts
+  ['RepNCSPELAN4', 'base'],
+  ['ELAN1', 'base'],
+  ['ADown', 'base'],
+  ['AConv', 'base'],
+  ['SPPELAN', 'base'],
+  ['nn.ConvTranspose2d', 'base'],
+  ['CBLinear', 'cblinear'],
+  ['CBFuse', 'multi'],
+  ['nn.Identity', 'raw'],
+  ['nn.MaxPool2d', 'raw'],
+  ['nn.ZeroPad2d', 'raw'],
 ]);
 
 /** YOLOv5 v7.0 (models/yolo.py parse_model) module names. */

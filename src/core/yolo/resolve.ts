@@ -86,7 +86,7 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
       return abs;
     });
     const chOf = (k: number) => (k === -1 ? chIn : ch[k]);
-    if (rule !== 'concat' && rule !== 'head' && inputs.length !== 1) fail(`${type} takes one input, 'from' lists ${inputs.length}`);
+    if (rule !== 'concat' && rule !== 'head' && rule !== 'multi' && inputs.length !== 1) fail(`${type} takes one input, 'from' lists ${inputs.length}`);
     if (rule === 'head' && !Array.isArray(from)) fail(`${type} needs a list of input rows in 'from'`);
     if (HEAD_TYPES.has(type) && i !== last) fail(`${type} must be the last row`);
     if (i === last && !HEAD_TYPES.has(type)) fail(`the last row must be a Detect, Segment, Pose, OBB or Classify head, got '${module}'`);
@@ -158,6 +158,15 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
       case 'raw':
         out = normalizeArgs(type, args, row[3], fail);
         break;
+      case 'cblinear': {
+        out = normalizeArgs(type, [c1, ...args], row[3], fail);
+        c2 = (out[1] as number[]).reduce((s, c) => s + c, 0);
+        break;
+      }
+      case 'multi':
+        c2 = chOf(inputs[inputs.length - 1]);
+        out = normalizeArgs(type, args, row[3], fail);
+        break;
     }
 
     const group = i < spec.backboneRows ? 'backbone' : i === last ? 'head' : 'neck';
@@ -190,7 +199,7 @@ function resolveString(a: ArgValue, spec: ArchSpec): ArgValue {
   return a;
 }
 
-type ArgKind = 'int' | 'posint' | 'int?' | 'num' | 'num?' | 'bool' | 'intlist' | 'kpt' | 'anchors' | 'chlist' | 'mode' | 'intorpair';
+type ArgKind = 'int' | 'posint' | 'int?' | 'num' | 'num?' | 'bool' | 'intlist' | 'kpt' | 'anchors' | 'chlist' | 'mode' | 'intorpair' | 'poslist' | 'idxlist' | 'pad' | 'posint?';
 interface Sig {
   names: string[];
   kinds: ArgKind[];
@@ -223,6 +232,18 @@ const SIGS: Record<string, Sig> = {
   Segment: sig(['nc', 'nm', 'npr', 'ch'], ['posint', 'posint', 'posint', 'chlist'], [32, 256]),
   Pose: sig(['nc', 'kpt_shape', 'ch'], ['posint', 'kpt', 'chlist'], [[17, 3]]),
   OBB: sig(['nc', 'ne', 'ch'], ['posint', 'posint', 'chlist'], [1]),
+  // YOLOv9 / YOLOv3u / YOLOv6 rows (blocks-gelan.ts)
+  RepNCSPELAN4: sig(['c1', 'c2', 'c3', 'c4', 'n'], ['posint', 'posint', 'posint', 'posint', 'posint'], [1]),
+  ELAN1: sig(['c1', 'c2', 'c3', 'c4'], ['posint', 'posint', 'posint', 'posint'], []),
+  ADown: sig(['c1', 'c2'], ['posint', 'posint'], []),
+  AConv: sig(['c1', 'c2'], ['posint', 'posint'], []),
+  SPPELAN: sig(['c1', 'c2', 'c3', 'k'], ['posint', 'posint', 'posint', 'posint'], [5]),
+  CBLinear: sig(['c1', 'c2s', 'k', 's', 'p', 'g'], ['posint', 'poslist', 'posint', 'posint', 'int?', 'posint'], [1, 1, null, 1]),
+  CBFuse: sig(['idx'], ['idxlist'], []),
+  Identity: sig([], [], []),
+  MaxPool2d: sig(['kernel_size', 'stride', 'padding'], ['posint', 'posint?', 'int'], [null, 0]),
+  ZeroPad2d: sig(['padding'], ['pad'], []),
+  ConvTranspose2d: sig(['c1', 'c2', 'kernel_size', 'stride', 'padding'], ['posint', 'posint', 'posint', 'posint', 'int'], [1, 0]),
   v5Detect: sig(['nc', 'anchors', 'ch'], ['posint', 'anchors', 'chlist'], []),
   v5Segment: sig(['nc', 'anchors', 'nm', 'npr', 'ch'], ['posint', 'anchors', 'posint', 'posint', 'chlist'], [32, 256]),
 };
@@ -288,6 +309,15 @@ function checkKind(v: ArgValue, kind: ArgKind, what: string, fail: (m: string) =
         : bad('one even-length list of anchor sizes per level');
     case 'chlist':
       return v;
+    case 'posint?':
+      return v === null || (isPosInt(v) && (v as number) <= 1_000_000) ? v : bad('a positive integer or None');
+    case 'poslist':
+      return Array.isArray(v) && v.length > 0 && v.length <= 64 && v.every((x) => isPosInt(x) && (x as number) <= 1_000_000) ? v : bad('a list of positive channel counts');
+    case 'idxlist':
+      return Array.isArray(v) && v.length > 0 && v.length <= 64 && v.every((x) => Number.isSafeInteger(x) && (x as number) >= 0) ? v : bad('a list of piece indices');
+    case 'pad':
+      if (Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 4096) return v;
+      return Array.isArray(v) && v.length === 4 && v.every((x) => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= 4096) ? v : bad('a padding or [left, right, top, bottom]');
     case 'mode':
       return v === 'nearest' || v === 'bilinear' ? v : bad("'nearest' or 'bilinear'");
   }

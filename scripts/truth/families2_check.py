@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Facts measured by the real Ultralytics for the model families of issue #19 part 2 (YOLOv9,
+YOLOv3u/v6, YOLOv5-cls, RT-DETR, ...), written as JSON for test/yolo/families2*.test.ts.
+
+How to run (needs `pip install ultralytics torch`; CPU only, no weights or data are downloaded,
+every model is built from its YAML with random weights after torch.manual_seed(0)):
+
+    YOLO_CONFIG_DIR=$(mktemp -d) python3 scripts/truth/families2_check.py            # every name
+    YOLO_CONFIG_DIR=$(mktemp -d) python3 scripts/truth/families2_check.py yolov9t    # some names
+
+It writes test/data/truth-families2/<name>.json, one file per model name, holding:
+  - versions of ultralytics and torch;
+  - params / trainable: training-time parameter count (every branch the training forward owns);
+  - fused_params, fused_gflops_640: after model.fuse() (Conv+BN folded, RepConv re-parameterised),
+    GFLOPs by Ultralytics' own get_flops (thop) at 640, as the official tables count them;
+  - per top-level module (model.model[i]): its type, `from`, parameter count, output shapes in train
+    mode at (batch, imgsz), and the bytes it saves for backward in fp32;
+  - saved_input_bytes: the image batch when some op saves it.
+
+Saved-for-backward bytes: torch.autograd.graph.saved_tensors_hooks sees every tensor autograd saves.
+A saved view keeps its whole storage alive, so a storage is counted once (untyped_storage().nbytes()),
+attributed to the top-level module running when it is first saved; parameters are not activations
+and are skipped, as are buffers (the CPU batch-norm kernel saves running_mean/var, which exist
+anyway). This is the same accounting src/core/memory/saved.ts uses.
+
+Nothing from a model file is executed here beyond what Ultralytics itself does with its own YAMLs.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sys
+from pathlib import Path
+
+import torch
+
+import ultralytics
+from ultralytics import YOLO
+from ultralytics.utils.torch_utils import get_flops
+
+OUT = Path(__file__).resolve().parents[2] / "test" / "data" / "truth-families2"
+
+# name -> (YAML Ultralytics resolves, batch, imgsz, model class). Small images keep it fast on CPU;
+# saved bytes scale with pixels, and the tests rebuild the TypeScript graph at the same size.
+MODELS: dict[str, tuple[str, int, int]] = {
+    "yolov9t": ("yolov9t.yaml", 2, 128),
+    "yolov9s": ("yolov9s.yaml", 2, 128),
+    "yolov9m": ("yolov9m.yaml", 2, 128),
+    "yolov9c": ("yolov9c.yaml", 2, 128),
+    "yolov9e": ("yolov9e.yaml", 1, 128),
+    "yolov9c-seg": ("yolov9c-seg.yaml", 2, 128),
+    "yolov9e-seg": ("yolov9e-seg.yaml", 1, 128),
+    "yolov3u": ("yolov3u.yaml", 1, 128),
+    "yolov3-sppu": ("yolov3-sppu.yaml", 1, 128),
+    "yolov3-tinyu": ("yolov3-tinyu.yaml", 2, 128),
+    "yolov6n": ("yolov6n.yaml", 2, 128),
+    "yolov6s": ("yolov6s.yaml", 2, 128),
+    "yolov6m": ("yolov6m.yaml", 1, 128),
+    "yolov6l": ("yolov6l.yaml", 1, 128),
+    "yolov6x": ("yolov6x.yaml", 1, 128),
+}
+
+
+def build(yaml: str):
+    torch.manual_seed(0)
+    return YOLO(yaml).model
+
+
+def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
+    model = build(yaml)
+    model.train()
+    params = sum(p.numel() for p in model.parameters())
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    # parameters and buffers (BatchNorm's running stats, which the CPU kernel saves) exist anyway
+    param_ptrs = {p.untyped_storage().data_ptr() for p in list(model.parameters()) + list(model.buffers())}
+
+    layers = model.model
+    stack: list[int] = []
+    shapes: dict[int, list] = {}
+    saved: dict[int, int] = {i: 0 for i in range(len(layers))}
+    seen: set[int] = set()
+    input_ptr = [0]
+    input_saved = [0]
+
+    def shapes_of(o):
+        if isinstance(o, torch.Tensor):
+            return [list(o.shape)]
+        if isinstance(o, dict):
+            return [s for v in o.values() for s in shapes_of(v)]
+        if isinstance(o, (list, tuple)):
+            return [s for v in o for s in shapes_of(v)]
+        return []
+
+    def pre(i):
+        def f(_m, _x):
+            stack.append(i)
+
+        return f
+
+    def post(i):
+        def f(_m, _x, y):
+            stack.pop()
+            shapes[i] = shapes_of(y)
+
+        return f
+
+    hooks = []
+    for i, m in enumerate(layers):
+        hooks.append(m.register_forward_pre_hook(pre(i)))
+        hooks.append(m.register_forward_hook(post(i)))
+
+    def pack(t: torch.Tensor):
+        st = t.untyped_storage()
+        ptr = st.data_ptr()
+        if ptr in param_ptrs or ptr in seen or st.nbytes() == 0:
+            return t
+        seen.add(ptr)
+        if ptr == input_ptr[0]:
+            input_saved[0] += st.nbytes()
+        elif stack:
+            saved[stack[-1]] += st.nbytes()
+        return t
+
+    x = torch.randn(batch, 3, imgsz, imgsz)
+    input_ptr[0] = x.untyped_storage().data_ptr()
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        y = model(x)
+    del y
+    for h in hooks:
+        h.remove()
+
+    fused = copy.deepcopy(model).eval().fuse(verbose=False)
+    fused_params = sum(p.numel() for p in fused.parameters())
+    gflops = get_flops(fused, 640)
+
+    return {
+        "name": name,
+        "yaml": yaml,
+        "ultralytics": ultralytics.__version__,
+        "torch": torch.__version__,
+        "task": model.task if hasattr(model, "task") else None,
+        "batch": batch,
+        "imgsz": imgsz,
+        "precision": "fp32",
+        "params": params,
+        "trainable": trainable,
+        "fused_params": fused_params,
+        "fused_gflops_640": round(gflops, 4),
+        "saved_input_bytes": input_saved[0],
+        "saved_bytes": sum(saved.values()),
+        "layers": [
+            {
+                "index": i,
+                "type": m.type,
+                "from": m.f,
+                "params": sum(p.numel() for p in m.parameters()),
+                "output_shapes": shapes.get(i, []),
+                "saved_bytes": saved[i],
+            }
+            for i, m in enumerate(layers)
+        ],
+    }
+
+
+def main(argv: list[str]) -> int:
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    names = argv or list(MODELS)
+    unknown = [n for n in names if n not in MODELS]
+    if unknown:
+        print(f"unknown name(s): {', '.join(unknown)} (known: {', '.join(MODELS)})", file=sys.stderr)
+        return 2
+    OUT.mkdir(parents=True, exist_ok=True)
+    for n in names:
+        yaml, batch, imgsz = MODELS[n]
+        r = measure(n, yaml, batch, imgsz)
+        (OUT / f"{n}.json").write_text(json.dumps(r, indent=1) + "\n")
+        print(f"{n}: params {r['params']:,} fused {r['fused_params']:,} GFLOPs {r['fused_gflops_640']} saved {r['saved_bytes']:,} B @ {batch}x{imgsz}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

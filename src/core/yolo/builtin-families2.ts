@@ -1,0 +1,72 @@
+// Built-in names of the families added for issue #19 part 2, as Ultralytics names its released
+// weights: yolov9t/s/m/c/e, yolov9c-seg, yolov9e-seg, yolov3u, yolov3-sppu, yolov3-tinyu,
+// yolov6n..x. Each maps to an ArchSpec that the shared resolver (resolve.ts) reads like a YAML.
+
+import { v3Rows, v3TinyRows, v6Rows, V6_SCALES } from './archs-v3-v6';
+import { v9Rows, type V9Size } from './archs-v9';
+import type { Letter } from './archs';
+import type { ActKind, ArchRow, ArchSpec } from './types';
+
+export interface Families2Entry {
+  name: string;
+  family: string;
+  task: 'detect' | 'segment' | 'pose' | 'obb' | 'classify';
+  scale: string;
+}
+
+interface Def extends Families2Entry {
+  nc: number;
+  depth: number;
+  width: number;
+  maxChannels: number | null;
+  act: ActKind;
+  rows: () => { backboneRows: number; rows: ArchRow[] };
+}
+
+const V9_SIZES: readonly V9Size[] = ['t', 's', 'm', 'c', 'e'];
+const LETTERS: readonly Letter[] = ['n', 's', 'm', 'l', 'x'];
+
+const DEFS: readonly Def[] = [
+  ...V9_SIZES.map((s): Def => ({ name: `yolov9${s}`, family: 'yolov9', task: 'detect', scale: s, nc: 80, depth: 1, width: 1, maxChannels: null, act: 'silu', rows: () => v9Rows(s, false) })),
+  ...(['c', 'e'] as const).map((s): Def => ({ name: `yolov9${s}-seg`, family: 'yolov9', task: 'segment', scale: s, nc: 80, depth: 1, width: 1, maxChannels: null, act: 'silu', rows: () => v9Rows(s, true) })),
+  { name: 'yolov3u', family: 'yolov3u', task: 'detect', scale: '', nc: 80, depth: 1, width: 1, maxChannels: null, act: 'silu', rows: () => v3Rows(false) },
+  { name: 'yolov3-sppu', family: 'yolov3u', task: 'detect', scale: '', nc: 80, depth: 1, width: 1, maxChannels: null, act: 'silu', rows: () => v3Rows(true) },
+  { name: 'yolov3-tinyu', family: 'yolov3u', task: 'detect', scale: '', nc: 80, depth: 1, width: 1, maxChannels: null, act: 'silu', rows: v3TinyRows },
+  ...LETTERS.map((l): Def => {
+    const [depth, width, maxChannels] = V6_SCALES[l];
+    return { name: `yolov6${l}`, family: 'yolov6', task: 'detect', scale: l, nc: 80, depth, width, maxChannels, act: 'relu', rows: v6Rows };
+  }),
+];
+
+const BY_NAME: ReadonlyMap<string, Def> = new Map(DEFS.map((d) => [d.name, d]));
+
+/** True when `base` (lower case, no extension) is one of these built-ins. */
+export function isFamilies2Name(base: string): boolean {
+  return BY_NAME.has(base);
+}
+
+/** The ArchSpec of one of these built-ins, or null. */
+export function families2Spec(base: string): ArchSpec | null {
+  const d = BY_NAME.get(base);
+  if (!d) return null;
+  const { backboneRows, rows } = d.rows();
+  return {
+    name: d.name,
+    file: `builtin:${d.name}`,
+    format: 'scales',
+    nc: d.nc,
+    scale: d.scale,
+    depth: d.depth,
+    width: d.width,
+    maxChannels: d.maxChannels,
+    act: d.act,
+    backboneRows,
+    // copies, so a caller editing a spec cannot change the shared tables
+    rows: rows.map(([f, n, m, a]) => [Array.isArray(f) ? [...f] : f, n, m, structuredClone(a)]),
+  };
+}
+
+/** Every name of these families, in family and size order. */
+export function listFamilies2(): Families2Entry[] {
+  return DEFS.map(({ name, family, task, scale }) => ({ name, family, task, scale }));
+}
