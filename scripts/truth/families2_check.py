@@ -60,12 +60,53 @@ MODELS: dict[str, tuple[str, int, int]] = {
     "yolov6m": ("yolov6m.yaml", 1, 128),
     "yolov6l": ("yolov6l.yaml", 1, 128),
     "yolov6x": ("yolov6x.yaml", 1, 128),
+    # a YAML of this project's own with every new row type, to check the YAML path as well
+    "gelan-mix": (str(OUT / "yaml" / "gelan-mix.yaml"), 2, 64),
+    # yolov5 repository (v7.0) classifiers: see V5_CLS below
+    "yolov5n-cls": ("v5cls:n", 4, 64),
+    "yolov5s-cls": ("v5cls:s", 4, 64),
+    "yolov5m-cls": ("v5cls:m", 2, 64),
+    "yolov5l-cls": ("v5cls:l", 2, 64),
+    "yolov5x-cls": ("v5cls:x", 2, 64),
 }
+
+# The yolov5 repository (v7.0, models/yolo.py ClassificationModel._from_detection_model) makes its
+# -cls models from the detection model: model.model[:10] (backbone through SPPF), then the last of
+# those (SPPF) is *replaced* by Classify(c1 = SPPF's input channels, nc). Its Conv, C3 and Classify
+# (Conv 1x1 to 1280, AdaptiveAvgPool2d, Dropout(p=0), Linear) are the ones Ultralytics has, so the same
+# architecture is built here through Ultralytics from a YAML of those rows.
+V5_MULTIPLES = {"n": (0.33, 0.25), "s": (0.33, 0.50), "m": (0.67, 0.75), "l": (1.0, 1.0), "x": (1.33, 1.25)}
+V5_CLS_ROWS = """backbone:
+  - [-1, 1, Conv, [64, 6, 2, 2]]
+  - [-1, 1, Conv, [128, 3, 2]]
+  - [-1, 3, C3, [128]]
+  - [-1, 1, Conv, [256, 3, 2]]
+  - [-1, 6, C3, [256]]
+  - [-1, 1, Conv, [512, 3, 2]]
+  - [-1, 9, C3, [512]]
+  - [-1, 1, Conv, [1024, 3, 2]]
+  - [-1, 3, C3, [1024]]
+head:
+  - [-1, 1, Classify, [nc]]
+"""
+
+
+def yaml_path(spec: str, tmp: Path) -> str:
+    if not spec.startswith("v5cls:"):
+        return spec
+    letter = spec.split(":")[1]
+    d, w = V5_MULTIPLES[letter]
+    p = tmp / f"yolov5{letter}-cls-v7.yaml"
+    p.write_text(f"nc: 1000\ndepth_multiple: {d}\nwidth_multiple: {w}\n{V5_CLS_ROWS}")
+    return str(p)
 
 
 def build(yaml: str):
     torch.manual_seed(0)
-    return YOLO(yaml).model
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return YOLO(yaml_path(yaml, Path(tmp))).model
 
 
 def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
@@ -137,7 +178,7 @@ def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
 
     return {
         "name": name,
-        "yaml": yaml,
+        "yaml": os.path.relpath(yaml, OUT.parents[2]) if os.path.isabs(yaml) else yaml,
         "ultralytics": ultralytics.__version__,
         "torch": torch.__version__,
         "task": model.task if hasattr(model, "task") else None,

@@ -10,10 +10,11 @@ import { describe, it } from 'node:test';
 import type { TrainGraph } from '../../src/core/graph/types';
 import { fusedParams } from '../../src/core/memory/deployment';
 import { savedActivationsByModule, savedForBackward } from '../../src/core/memory/saved';
-import { buildGraphWithOutputs, builtinName, listBuiltins, prepareBuiltin } from '../../src/core/yolo/index';
+import { buildFromYamlText, buildGraphWithOutputs, builtinName, listBuiltins, prepareBuiltin, prepareYaml } from '../../src/core/yolo/index';
 
 interface Truth {
   name: string;
+  yaml: string;
   ultralytics: string;
   torch: string;
   batch: number;
@@ -27,7 +28,10 @@ interface Truth {
   layers: { index: number; type: string; from: number | number[]; params: number; output_shapes: number[][]; saved_bytes: number }[];
 }
 
-const DIR = join(import.meta.dirname, '..', 'data', 'truth-families2');
+const ROOT = join(import.meta.dirname, '..', '..');
+const DIR = join(ROOT, 'test', 'data', 'truth-families2');
+/** A truth file of a model YAML committed in the repo (not a built-in name). */
+const fromYaml = (t: Truth) => t.yaml.startsWith('test/');
 const TRUTH: Truth[] = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
@@ -61,15 +65,15 @@ describe('families2: the truth files', () => {
     for (const t of TRUTH) {
       assert.match(t.ultralytics, /^\d+\.\d+\.\d+/, t.name);
       assert.match(t.torch, /^\d+\.\d+/, t.name);
-      assert.equal(builtinName(t.name), t.name, `${t.name} is a built-in name`);
+      if (!fromYaml(t)) assert.equal(builtinName(t.name), t.name, `${t.name} is a built-in name`);
     }
   });
 });
 
 for (const t of TRUTH) {
   describe(`families2: ${t.name} against Ultralytics ${t.ultralytics}`, () => {
-    const model = prepareBuiltin(t.name)!;
-    const { graph, outputs } = buildGraphWithOutputs(model, { batch: t.batch, imgsz: t.imgsz }, 'builtin');
+    const model = fromYaml(t) ? prepareYaml(readFileSync(join(ROOT, t.yaml), 'utf8'), t.yaml) : prepareBuiltin(t.name)!;
+    const { graph, outputs } = buildGraphWithOutputs(model, { batch: t.batch, imgsz: t.imgsz }, fromYaml(t) ? 'yaml' : 'builtin');
 
     it('training-time parameters are exact, in total and per row', () => {
       const total = graph.ops.reduce((s, o) => s + o.params, 0);
@@ -121,6 +125,25 @@ for (const t of TRUTH) {
     });
   });
 }
+
+describe('families2: YAML rows', () => {
+  const yaml = (rows: string) => `nc: 2\nbackbone:\n  - [-1, 1, Conv, [32, 3, 2]]\n${rows}\nhead:\n  - [-1, 1, Classify, [nc]]\n`;
+
+  it('CBFuse checks its pieces: index, channels, integer upsampling', () => {
+    const base = '  - [0, 1, CBLinear, [[16, 32]]]\n  - [0, 1, Conv, [16, 3, 1]]\n';
+    assert.throws(() => buildFromYamlText(yaml(`${base}  - [[1, -1], 1, CBFuse, [[2]]]`), 'f.yaml', { batch: 1, imgsz: 64 }), /^YoloArchError: f\.yaml: backbone\[3\] \(CBFuse\): .*no piece 2/);
+    assert.throws(() => buildFromYamlText(yaml(`${base}  - [[1, -1], 1, CBFuse, [[1]]]`), 'f.yaml', { batch: 1, imgsz: 64 }), /32 channels, the last input 16/);
+    const g = buildFromYamlText(yaml(`${base}  - [[1, -1], 1, CBFuse, [[0]]]`), 'f.yaml', { batch: 1, imgsz: 64 });
+    assert.ok(g.ops.some((o) => o.name === 'model.3.stack'));
+  });
+
+  it('a plain row cannot read a CBLinear row (several outputs); bad args are one-line errors', () => {
+    assert.throws(() => buildFromYamlText(yaml('  - [-1, 1, CBLinear, [[16, 16]]]\n  - [-1, 1, Conv, [16, 3, 1]]'), 'g.yaml', { batch: 1, imgsz: 64 }), /row 1 has 2 outputs/);
+    assert.throws(() => buildFromYamlText(yaml('  - [-1, 1, nn.ZeroPad2d, [[1, 2]]]'), 'g.yaml', { batch: 1, imgsz: 64 }), /ZeroPad2d argument 'padding' must be/);
+    assert.throws(() => buildFromYamlText(yaml('  - [-1, 1, ADown, [64, 3]]'), 'g.yaml', { batch: 1, imgsz: 64 }), /ADown got too many arguments/);
+    assert.throws(() => buildFromYamlText(yaml('  - [-1, 1, HGStem, [32, 48]]'), 'g.yaml', { batch: 1, imgsz: 64 }), /^YoloArchError: g\.yaml: backbone\[1\]: unknown module 'HGStem'$/);
+  });
+});
 
 describe('families2: names', () => {
   it('yolov9/yolov3u/yolov6 names with .pt or .yaml; only the sizes and tasks Ultralytics ships', () => {

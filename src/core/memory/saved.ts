@@ -10,7 +10,7 @@
 //   matmul                both operands
 //   mul, div (tensor)     both operands
 //   max_pool2d            input, plus int64 indices of the output's size
-//   avg/adaptive pool     input
+//   avg/adaptive pool     input (nothing for a 1x1 adaptive pool: ATen runs it as a mean)
 //   dropout (p > 0)       a bool mask of the input's size
 //   bce_with_logits       input and target
 //   add, sub, cat, views, copies, nearest/bilinear upsample, scalar scaling: nothing
@@ -126,8 +126,14 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
     case 'maxpool2d':
       return [existing(x, 'input'), fresh(numel(t(out).shape), 'int64', 'indices')];
     case 'avgpool2d':
-    case 'adaptive_avgpool2d':
       return [existing(x, 'input')];
+    case 'adaptive_avgpool2d': {
+      // ATen computes a 1x1 adaptive average pool as input.mean((-1, -2), keepdim=True), whose
+      // backward keeps only sizes (aten/src/ATen/native/AdaptiveAveragePooling.cpp); measured with
+      // saved-tensor hooks on the Classify heads (test/data/truth-families2/yolov5*-cls.json)
+      const [, , oh, ow] = t(out).shape;
+      return oh === 1 && ow === 1 ? [] : [existing(x, 'input')];
+    }
     case 'dropout':
       return [fresh(numel(t(x).shape), 'bool', 'mask')];
     case 'index':

@@ -4,7 +4,7 @@
 
 import { v3Rows, v3TinyRows, v6Rows, V6_SCALES } from './archs-v3-v6';
 import { v9Rows, type V9Size } from './archs-v9';
-import type { Letter } from './archs';
+import { YOLOV5_CLASSIC, type Letter } from './archs';
 import type { ActKind, ArchRow, ArchSpec } from './types';
 
 export interface Families2Entry {
@@ -38,7 +38,21 @@ const DEFS: readonly Def[] = [
   }),
 ];
 
-const BY_NAME: ReadonlyMap<string, Def> = new Map(DEFS.map((d) => [d.name, d]));
+/** yolov5 v7.0 ClassificationModel._from_detection_model(cutoff=10): the detection backbone's rows
+ *  0-9, whose last (SPPF) is replaced by Classify(c1 = SPPF's input channels, nc=1000). */
+function v5ClsRows(): { backboneRows: number; rows: ArchRow[] } {
+  const backbone = YOLOV5_CLASSIC.variants.detect!.backbone.slice(0, 9);
+  return { backboneRows: backbone.length, rows: [...backbone, [-1, 1, 'Classify', ['nc']]] };
+}
+
+const V5_CLS: readonly Def[] = LETTERS.map((l): Def => {
+  const [depth, width] = YOLOV5_CLASSIC.scales[l];
+  return { name: `yolov5${l}-cls`, family: 'yolov5', task: 'classify', scale: l, nc: 1000, depth, width, maxChannels: null, act: 'silu', rows: v5ClsRows };
+});
+
+const ALL: readonly Def[] = [...DEFS, ...V5_CLS];
+
+const BY_NAME: ReadonlyMap<string, Def> = new Map(ALL.map((d) => [d.name, d]));
 
 /** True when `base` (lower case, no extension) is one of these built-ins. */
 export function isFamilies2Name(base: string): boolean {
@@ -68,5 +82,5 @@ export function families2Spec(base: string): ArchSpec | null {
 
 /** Every name of these families, in family and size order. */
 export function listFamilies2(): Families2Entry[] {
-  return DEFS.map(({ name, family, task, scale }) => ({ name, family, task, scale }));
+  return ALL.map(({ name, family, task, scale }) => ({ name, family, task, scale }));
 }
