@@ -60,6 +60,12 @@ MODELS: dict[str, tuple[str, int, int]] = {
     "yolov6m": ("yolov6m.yaml", 1, 128),
     "yolov6l": ("yolov6l.yaml", 1, 128),
     "yolov6x": ("yolov6x.yaml", 1, 128),
+    # RT-DETR: trained through RTDETRDetectionModel.loss, so the decoder sees GT_PER_IMAGE boxes per
+    # image (its denoising queries depend on them); the criterion's saved bytes are recorded as well
+    "rtdetr-l": ("rtdetr-l.yaml", 2, 128),
+    "rtdetr-x": ("rtdetr-x.yaml", 1, 128),
+    "rtdetr-resnet50": ("rtdetr-resnet50.yaml", 1, 128),
+    "rtdetr-resnet101": ("rtdetr-resnet101.yaml", 1, 128),
     # a YAML of this project's own with every new row type, to check the YAML path as well
     "gelan-mix": (str(OUT / "yaml" / "gelan-mix.yaml"), 2, 64),
     # yolov5 repository (v7.0) classifiers: see V5_CLS below
@@ -101,10 +107,38 @@ def yaml_path(spec: str, tmp: Path) -> str:
     return str(p)
 
 
+GT_PER_IMAGE = 4
+
+
+def void(_x) -> None:
+    """A hook that returns None leaves the module's input/output alone."""
+
+
+def rtdetr_batch(x: torch.Tensor) -> dict:
+    """A training batch of GT_PER_IMAGE boxes per image, as the dataloader hands it to model.loss."""
+    bs = x.shape[0]
+    g = torch.Generator().manual_seed(0)
+    n = bs * GT_PER_IMAGE
+    xy = torch.rand(n, 2, generator=g) * 0.5 + 0.25
+    wh = torch.rand(n, 2, generator=g) * 0.2 + 0.05
+    return {
+        "img": x,
+        "batch_idx": torch.arange(bs).repeat_interleave(GT_PER_IMAGE).float(),
+        "cls": torch.zeros(n, 1),
+        "bboxes": torch.cat([xy, wh], 1),
+    }
+
+
 def build(yaml: str):
     torch.manual_seed(0)
     import tempfile
 
+    if "rtdetr" in yaml:
+        from ultralytics import RTDETR
+
+        m = RTDETR(yaml).model
+        m.nc = m.yaml["nc"]  # the trainer sets it (set_model_attributes) before the first loss
+        return m
     with tempfile.TemporaryDirectory() as tmp:
         return YOLO(yaml_path(yaml, Path(tmp))).model
 
@@ -121,6 +155,10 @@ def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
     stack: list[int] = []
     shapes: dict[int, list] = {}
     saved: dict[int, int] = {i: 0 for i in range(len(layers))}
+    loss_saved = [0]
+    sub: dict[str, int] = {}  # DEBUG_SUB=1: the head's saved bytes by submodule
+    substack: list[str] = []
+    debug = os.environ.get("DEBUG_SUB") == "1"
     seen: set[int] = set()
     input_ptr = [0]
     input_saved = [0]
@@ -135,13 +173,13 @@ def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
         return []
 
     def pre(i):
-        def f(_m, _x):
+        def f(_m, _x, *_a):
             stack.append(i)
 
         return f
 
     def post(i):
-        def f(_m, _x, y):
+        def f(_m, _x, y, *_a):
             stack.pop()
             shapes[i] = shapes_of(y)
 
@@ -151,6 +189,11 @@ def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
     for i, m in enumerate(layers):
         hooks.append(m.register_forward_pre_hook(pre(i)))
         hooks.append(m.register_forward_hook(post(i)))
+    if debug:
+        for sub_name, m in layers[-1].named_modules():
+            if sub_name and sub_name.count(".") <= 3:
+                hooks.append(m.register_forward_pre_hook(lambda _m, _x, sn=sub_name: void(substack.append(sn))))
+                hooks.append(m.register_forward_hook(lambda _m, _x, _y: void(substack.pop())))
 
     def pack(t: torch.Tensor):
         st = t.untyped_storage()
@@ -162,13 +205,22 @@ def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
             input_saved[0] += st.nbytes()
         elif stack:
             saved[stack[-1]] += st.nbytes()
+            if debug and stack[-1] == len(layers) - 1:
+                k = substack[-1] if substack else "(head itself)"
+                sub[k] = sub.get(k, 0) + st.nbytes()
+        else:
+            loss_saved[0] += st.nbytes()
         return t
 
     x = torch.randn(batch, 3, imgsz, imgsz)
     input_ptr[0] = x.untyped_storage().data_ptr()
+    is_detr = name.startswith("rtdetr")
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        y = model(x)
+        y = model.loss(rtdetr_batch(x)) if is_detr else model(x)
     del y
+    if debug:
+        for k, v in sorted(sub.items(), key=lambda kv: -kv[1]):
+            print(f"  {k}: {v}")
     for h in hooks:
         h.remove()
 
@@ -191,6 +243,7 @@ def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
         "fused_gflops_640": round(gflops, 4),
         "saved_input_bytes": input_saved[0],
         "saved_bytes": sum(saved.values()),
+        **({"gt_per_image": GT_PER_IMAGE, "loss_saved_bytes": loss_saved[0]} if is_detr else {}),
         "layers": [
             {
                 "index": i,

@@ -12,6 +12,8 @@
 //   max_pool2d            input, plus int64 indices of the output's size
 //   avg/adaptive pool     input (nothing for a 1x1 adaptive pool: ATen runs it as a mean)
 //   dropout (p > 0)       a bool mask of the input's size
+//   layer_norm            input, plus per-row mean and rstd (fp32)
+//   grid_sample           input and grid
 //   bce_with_logits       input and target
 //   add, sub, cat, views, copies, nearest/bilinear upsample, scalar scaling: nothing
 // A saved view keeps its whole base storage alive, so memory is counted per storage, once, and
@@ -136,6 +138,10 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
     }
     case 'dropout':
       return [fresh(numel(t(x).shape), 'bool', 'mask')];
+    case 'layer_norm':
+      return [operand(x, 'input'), fresh(2 * Number(op.attrs.rows), 'float32', 'mean, rstd')];
+    case 'grid_sample':
+      return [existing(x, 'input'), existing(y, 'grid')];
     case 'index':
       // IndexBackward keeps the index tensors (a bool mask is kept as the mask itself)
       return [existing(y, 'index')];

@@ -3,6 +3,7 @@
 // yolov6n..x. Each maps to an ArchSpec that the shared resolver (resolve.ts) reads like a YAML.
 
 import { v3Rows, v3TinyRows, v6Rows, V6_SCALES } from './archs-v3-v6';
+import { rtdetrRows, type RtdetrVariant } from './archs-rtdetr';
 import { v9Rows, type V9Size } from './archs-v9';
 import { YOLOV5_CLASSIC, type Letter } from './archs';
 import type { ActKind, ArchRow, ArchSpec } from './types';
@@ -50,7 +51,12 @@ const V5_CLS: readonly Def[] = LETTERS.map((l): Def => {
   return { name: `yolov5${l}-cls`, family: 'yolov5', task: 'classify', scale: l, nc: 1000, depth, width, maxChannels: null, act: 'silu', rows: v5ClsRows };
 });
 
-const ALL: readonly Def[] = [...DEFS, ...V5_CLS];
+const RTDETR: readonly Def[] = (['l', 'x', 'resnet50', 'resnet101'] as RtdetrVariant[]).map((v): Def => {
+  const scale = v === 'l' || v === 'x' ? v : 'l';
+  return { name: `rtdetr-${v}`, family: 'rtdetr', task: 'detect', scale, nc: 80, depth: 1, width: 1, maxChannels: rtdetrRows(v).maxChannels, act: 'silu', rows: () => rtdetrRows(v) };
+});
+
+const ALL: readonly Def[] = [...DEFS, ...V5_CLS, ...RTDETR];
 
 const BY_NAME: ReadonlyMap<string, Def> = new Map(ALL.map((d) => [d.name, d]));
 

@@ -16,7 +16,15 @@ export type ParseRule =
   /** CBLinear: c1 = ch[f], output pieces args[0] (not width-scaled); args = [c1, c2s, ...rest] */
   | 'cblinear'
   /** CBFuse: several inputs, output channels = ch[f[-1]], args as written */
-  | 'multi';
+  | 'multi'
+  /** HGStem / HGBlock: c1 = ch[f], args = [c1, cm, c2, ...] unscaled; HGBlock takes n after k */
+  | 'hg'
+  /** AIFI: args = [ch[f], ...args]; output channels = ch[f] */
+  | 'aifi'
+  /** ResNetLayer: args as written; output channels args[1] (is_first) or 4 x args[1] */
+  | 'resnetlayer'
+  /** RTDETRDecoder: the list of input channels inserted as its second argument */
+  | 'detrhead';
 
 /** Ultralytics (YOLOv5u / v8 / 11) module names, as written in YAMLs. */
 export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string, ParseRule>([
@@ -54,6 +62,13 @@ export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string,
   ['nn.Identity', 'raw'],
   ['nn.MaxPool2d', 'raw'],
   ['nn.ZeroPad2d', 'raw'],
+  // RT-DETR: see blocks-rtdetr.ts and head-rtdetr.ts
+  ['HGStem', 'hg'],
+  ['HGBlock', 'hg'],
+  ['RepC3', 'repeat'],
+  ['AIFI', 'aifi'],
+  ['ResNetLayer', 'resnetlayer'],
+  ['RTDETRDecoder', 'detrhead'],
 ]);
 
 /** YOLOv5 v7.0 (models/yolo.py parse_model) module names. */
@@ -76,7 +91,7 @@ export const KNOWN_MODULES: ReadonlySet<string> = new Set(ULTRALYTICS_RULES.keys
 export const V5_MODULES: ReadonlySet<string> = new Set(V5_RULES.keys());
 
 /** Modules that end a model and define its loss. */
-export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify']);
+export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify', 'RTDETRDecoder']);
 
 /** The class name Ultralytics records for a module ("nn.Upsample" is torch.nn.modules.upsampling.Upsample). */
 export function typeName(module: string): string {

@@ -86,8 +86,8 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
       return abs;
     });
     const chOf = (k: number) => (k === -1 ? chIn : ch[k]);
-    if (rule !== 'concat' && rule !== 'head' && rule !== 'multi' && inputs.length !== 1) fail(`${type} takes one input, 'from' lists ${inputs.length}`);
-    if (rule === 'head' && !Array.isArray(from)) fail(`${type} needs a list of input rows in 'from'`);
+    if (rule !== 'concat' && rule !== 'head' && rule !== 'multi' && rule !== 'detrhead' && inputs.length !== 1) fail(`${type} takes one input, 'from' lists ${inputs.length}`);
+    if ((rule === 'head' || rule === 'detrhead') && !Array.isArray(from)) fail(`${type} needs a list of input rows in 'from'`);
     if (HEAD_TYPES.has(type) && i !== last) fail(`${type} must be the last row`);
     if (i === last && !HEAD_TYPES.has(type)) fail(`the last row must be a Detect, Segment, Pose, OBB or Classify head, got '${module}'`);
 
@@ -167,6 +167,31 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
         c2 = chOf(inputs[inputs.length - 1]);
         out = normalizeArgs(type, args, row[3], fail);
         break;
+      case 'hg': {
+        if (!isPosInt(args[1])) fail(`${type} output channels (second argument) must be a positive integer, got ${show(args[1])}`);
+        c2 = args[1] as number;
+        out = [c1, ...args];
+        if (type === 'HGBlock') {
+          while (out.length < 4) out.push(3);
+          out.splice(4, 0, n);
+          n = 1;
+        }
+        out = normalizeArgs(type, out, row[3], fail);
+        break;
+      }
+      case 'aifi':
+        out = normalizeArgs(type, [c1, ...args], row[3], fail);
+        break;
+      case 'resnetlayer': {
+        out = normalizeArgs(type, args, row[3], fail);
+        c2 = out[3] ? (out[1] as number) : (out[1] as number) * (out[5] as number);
+        break;
+      }
+      case 'detrhead': {
+        const chs = inputs.map(chOf);
+        out = normalizeArgs(type, [args[0], chs, ...args.slice(1)], row[3], fail);
+        break;
+      }
     }
 
     const group = i < spec.backboneRows ? 'backbone' : i === last ? 'head' : 'neck';
@@ -244,6 +269,13 @@ const SIGS: Record<string, Sig> = {
   MaxPool2d: sig(['kernel_size', 'stride', 'padding'], ['posint', 'posint?', 'int'], [null, 0]),
   ZeroPad2d: sig(['padding'], ['pad'], []),
   ConvTranspose2d: sig(['c1', 'c2', 'kernel_size', 'stride', 'padding'], ['posint', 'posint', 'posint', 'posint', 'int'], [1, 0]),
+  // RT-DETR rows (blocks-rtdetr.ts, head-rtdetr.ts)
+  HGStem: sig(['c1', 'cm', 'c2'], ['posint', 'posint', 'posint'], []),
+  HGBlock: sig(['c1', 'cm', 'c2', 'k', 'n', 'lightconv', 'shortcut'], ['posint', 'posint', 'posint', 'posint', 'posint', 'bool', 'bool'], [3, 6, false, false]),
+  RepC3: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [3, 1.0]),
+  AIFI: sig(['c1', 'cm', 'num_heads'], ['posint', 'posint', 'posint'], [2048, 8]),
+  ResNetLayer: sig(['c1', 'c2', 's', 'is_first', 'n', 'e'], ['posint', 'posint', 'posint', 'bool', 'posint', 'posint'], [1, false, 1, 4]),
+  RTDETRDecoder: sig(['nc', 'ch', 'hd', 'nq', 'ndp', 'nh', 'ndl', 'd_ffn'], ['posint', 'chlist', 'posint', 'posint', 'posint', 'posint', 'posint', 'posint'], [256, 300, 4, 8, 6, 1024]),
   v5Detect: sig(['nc', 'anchors', 'ch'], ['posint', 'anchors', 'chlist'], []),
   v5Segment: sig(['nc', 'anchors', 'nm', 'npr', 'ch'], ['posint', 'anchors', 'posint', 'posint', 'chlist'], [32, 256]),
 };
