@@ -199,8 +199,12 @@ function msDeformAttn(e: Emitter, query: number, ref: number, feats: number, sha
   const gridFlat = b.reshape(grid, [B * nh, Lq, P, 2], `${path}.grid_view`);
   const gLevels = b.split(gridFlat, Array(nl).fill(np), 2, `${path}.grid_split`);
   const sampled = shapes.map(([h, w], l) => b.gridSample(b.reshape(vLevels[l], [B * nh, hdh, h, w], `${path}.value_l`), gLevels[l], `${path}.grid_sample${l}`));
-  const aw = b.contiguousCopy(b.permute(weights, [0, 2, 1, 3], `${path}.aw_permute`), `${path}.aw_reshape`);
-  const awr = b.reshape(aw, [B * nh, 1, Lq, P], `${path}.aw_view2`);
+  // permute(0, 2, 1, 3).reshape(B * nh, 1, Lq, P): a copy, except at batch 1 where merging the size-1
+  // batch axis with the heads is a view (the product then keeps softmax's own output)
+  const awr =
+    B === 1
+      ? b.permute(weights, [2, 0, 1, 3], `${path}.aw_permute`)
+      : b.reshape(b.contiguousCopy(b.permute(weights, [0, 2, 1, 3], `${path}.aw_permute`), `${path}.aw_reshape`), [B * nh, 1, Lq, P], `${path}.aw_view2`);
   const prod = b.binary('mul', b.cat(sampled, 3, `${path}.cat`), awr, 'mul', `${path}.weighted`);
   const summed = b.reduce(prod, [B * nh, hdh, Lq], `${path}.sum`);
   const out = b.contiguousCopy(b.permute(b.reshape(summed, [B, hd, Lq], `${path}.out_view`), [0, 2, 1], `${path}.out_t`), `${path}.out_contiguous`);
