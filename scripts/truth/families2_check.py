@@ -66,6 +66,13 @@ MODELS: dict[str, tuple[str, int, int]] = {
     "rtdetr-x": ("rtdetr-x.yaml", 1, 128),
     "rtdetr-resnet50": ("rtdetr-resnet50.yaml", 1, 128),
     "rtdetr-resnet101": ("rtdetr-resnet101.yaml", 1, 128),
+    # YOLO-World v2: forward with text embeddings of WORLD_TEXTS classes (no grad, as the trainer's
+    # precomputed CLIP features in batch["txt_feats"])
+    "yolov8n-worldv2": ("yolov8n-worldv2.yaml", 2, 128),
+    "yolov8s-worldv2": ("yolov8s-worldv2.yaml", 2, 128),
+    "yolov8m-worldv2": ("yolov8m-worldv2.yaml", 2, 128),
+    "yolov8l-worldv2": ("yolov8l-worldv2.yaml", 1, 128),
+    "yolov8x-worldv2": ("yolov8x-worldv2.yaml", 1, 128),
     # a YAML of this project's own with every new row type, to check the YAML path as well
     "gelan-mix": (str(OUT / "yaml" / "gelan-mix.yaml"), 2, 64),
     # yolov5 repository (v7.0) classifiers: see V5_CLS below
@@ -108,6 +115,7 @@ def yaml_path(spec: str, tmp: Path) -> str:
 
 
 GT_PER_IMAGE = 4
+WORLD_TEXTS = 80
 
 
 def void(_x) -> None:
@@ -216,7 +224,12 @@ def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
     input_ptr[0] = x.untyped_storage().data_ptr()
     is_detr = name.startswith("rtdetr")
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        y = model.loss(rtdetr_batch(x)) if is_detr else model(x)
+        if is_detr:
+            y = model.loss(rtdetr_batch(x))
+        elif "world" in name:
+            y = model.predict(x, txt_feats=torch.randn(x.shape[0], WORLD_TEXTS, 512))
+        else:
+            y = model(x)
     del y
     if debug:
         for k, v in sorted(sub.items(), key=lambda kv: -kv[1]):
@@ -244,6 +257,7 @@ def measure(name: str, yaml: str, batch: int, imgsz: int) -> dict:
         "saved_input_bytes": input_saved[0],
         "saved_bytes": sum(saved.values()),
         **({"gt_per_image": GT_PER_IMAGE, "loss_saved_bytes": loss_saved[0]} if is_detr else {}),
+        **({"texts": WORLD_TEXTS} if "world" in name else {}),
         "layers": [
             {
                 "index": i,

@@ -26,6 +26,7 @@ interface Truth {
   fused_params: number;
   fused_gflops_640: number;
   gt_per_image?: number;
+  texts?: number;
   loss_saved_bytes?: number;
   saved_input_bytes: number;
   saved_bytes: number;
@@ -55,13 +56,13 @@ const OFFICIAL: Record<string, [number, number]> = {
   yolov9e: [57.3, 189.0],
 };
 
-/** GFLOPs of the deployed model at batch 1, counted as thop does: conv and linear layers, 2 x MACs,
- *  without the branches re-parameterisation folds away. */
+/** GFLOPs of the deployed model at batch 1, counted as Ultralytics' get_flops (thop 2.2) does: conv,
+ *  linear and matmul, 2 x MACs, without the branches re-parameterisation folds away. */
 function deployGflops(g: TrainGraph): number {
   let f = 0;
   for (const o of g.ops) {
     if (o.inferenceOnly || o.attrs.reparamFolded === true) continue;
-    if (o.kind === 'conv2d' || o.kind === 'conv_transpose2d' || o.kind === 'linear') f += o.flops;
+    if (o.kind === 'conv2d' || o.kind === 'conv_transpose2d' || o.kind === 'linear' || o.kind === 'matmul') f += o.flops;
   }
   return f / g.batch / 1e9;
 }
@@ -131,9 +132,9 @@ for (const t of TRUTH) {
       const fused = fusedParams(g640);
       assert.ok(Math.abs(fused / t.fused_params - 1) <= 0.01, `${fused} vs ${t.fused_params}`);
       const gf = deployGflops(g640);
-      // RT-DETR's training graph also runs the denoising queries and every layer's score head, which
-      // an inference (thop) count does not
-      const gfTol = t.loss_saved_bytes !== undefined ? 0.03 : 0.01;
+      // RT-DETR's training graph also runs ~200 denoising queries and every layer's score head, which
+      // the inference count (thop, eval mode) does not: 3.7 % more for rtdetr-l
+      const gfTol = t.loss_saved_bytes !== undefined ? 0.05 : 0.01;
       assert.ok(Math.abs(gf / t.fused_gflops_640 - 1) <= gfTol, `${gf.toFixed(3)} vs ${t.fused_gflops_640}`);
       const official = OFFICIAL[t.name];
       if (official) {
@@ -162,7 +163,18 @@ describe('families2: YAML rows', () => {
     assert.throws(() => buildFromYamlText(yaml('  - [-1, 1, CBLinear, [[16, 16]]]\n  - [-1, 1, Conv, [16, 3, 1]]'), 'g.yaml', { batch: 1, imgsz: 64 }), /row 1 has 2 outputs/);
     assert.throws(() => buildFromYamlText(yaml('  - [-1, 1, nn.ZeroPad2d, [[1, 2]]]'), 'g.yaml', { batch: 1, imgsz: 64 }), /ZeroPad2d argument 'padding' must be/);
     assert.throws(() => buildFromYamlText(yaml('  - [-1, 1, ADown, [64, 3]]'), 'g.yaml', { batch: 1, imgsz: 64 }), /ADown got too many arguments/);
-    assert.throws(() => buildFromYamlText(yaml('  - [-1, 1, C2fAttn, [32, 64, 2]]'), 'g.yaml', { batch: 1, imgsz: 64 }), /^YoloArchError: g\.yaml: backbone\[1\]: unknown module 'C2fAttn'$/);
+    assert.throws(() => buildFromYamlText(yaml('  - [-1, 1, YOLOEDetect, [32, 64, 2]]'), 'g.yaml', { batch: 1, imgsz: 64 }), /^YoloArchError: g\.yaml: backbone\[1\]: unknown module 'YOLOEDetect'$/);
+  });
+});
+
+describe('families2: YOLO-World text prompts', () => {
+  it('the batch carries one 512-d text embedding per class; its guide Linear keeps it once for all C2fAttn', () => {
+    const g = buildGraphWithOutputs(prepareBuiltin('yolov8s-worldv2', 0, 3)!, { batch: 2, imgsz: 128 }, 'builtin').graph;
+    const txt = g.ops.find((o) => o.name === 'txt_feats')!;
+    assert.deepEqual(g.tensors[txt.outputs[0]].shape, [2, 3, 512]);
+    const readers = g.ops.filter((o) => o.kind === 'linear' && o.inputs[0] === txt.outputs[0]);
+    assert.equal(readers.length, 4);
+    assert.deepEqual(g.tensors[g.head!.levels[0]].shape, [2, 64 + 3, 16, 16]);
   });
 });
 
@@ -182,6 +194,7 @@ describe('families2: names', () => {
     assert.deepEqual(list.find((b) => b.name === 'yolov9e-seg'), { name: 'yolov9e-seg', family: 'yolov9', task: 'segment', scale: 'e' });
     assert.deepEqual(list.filter((b) => b.family === 'yolov6').map((b) => b.scale), ['n', 's', 'm', 'l', 'x']);
     assert.ok(list.some((b) => b.name === 'yolov3-sppu' && b.family === 'yolov3u'));
+    assert.deepEqual(list.filter((b) => b.family === 'yolov8-worldv2').map((b) => b.name), ['yolov8n-worldv2', 'yolov8s-worldv2', 'yolov8m-worldv2', 'yolov8l-worldv2', 'yolov8x-worldv2']);
     assert.deepEqual(list.filter((b) => b.family === 'rtdetr').map((b) => b.name), ['rtdetr-l', 'rtdetr-x', 'rtdetr-resnet50', 'rtdetr-resnet101']);
     assert.deepEqual(list.filter((b) => b.task === 'classify' && b.family === 'yolov5').map((b) => b.name), ['yolov5n-cls', 'yolov5s-cls', 'yolov5m-cls', 'yolov5l-cls', 'yolov5x-cls']);
   });

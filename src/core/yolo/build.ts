@@ -8,6 +8,7 @@ import type { TrainGraph } from '../graph/types';
 import { LayerError, bottleneck, c2f, c2fpsa, c2psa, c3, c3k, c3k2, conv, dwconv, focus, attention, psaBlock, proto, spp, sppf, type Emitter } from './blocks';
 import { MULTI_IO_TYPES, emitGelanModule, emitMultiRow } from './blocks-gelan';
 import { emitRtdetrModule } from './blocks-rtdetr';
+import { emitWorldModule, setWorldTextCount, worldDetect } from './blocks-world';
 import { DETR_DEFAULT_GT_PER_IMAGE, emitRtdetrHead } from './head-rtdetr';
 import { resolveBuiltin } from './builtin';
 import { emitHead } from './heads';
@@ -111,6 +112,7 @@ export function buildGraphWithOutputs(
   b.notes.push(...model.notes, ...notes);
   b.backboneEnd = spec.backboneRows - 1;
   const input = b.addInput();
+  setWorldTextCount(b, spec.nc); // YOLO-World: one text prompt per class
   const outs: number[][] = [];
   const one = (k: number) => (k === -1 ? input : single(outs[k], k));
 
@@ -123,7 +125,9 @@ export function buildGraphWithOutputs(
           const info =
             layer.type === 'RTDETRDecoder'
               ? emitRtdetrHead(e, xs, ref.path, rtdetrArgs(layer.args), opts.gtPerImage ?? DETR_DEFAULT_GT_PER_IMAGE)
-              : emitHead(e, xs, ref.path, { type: layer.type, args: layer.args, nc: spec.nc, legacy: model.legacyHead }, spec.format === 'v5');
+              : layer.type === 'WorldDetect'
+                ? worldDetect(e, xs, ref.path, layer.args[0] as number, layer.args[1] as number, layer.args[2] as boolean, layer.args[3] as number[])
+                : emitHead(e, xs, ref.path, { type: layer.type, args: layer.args, nc: spec.nc, legacy: model.legacyHead }, spec.format === 'v5');
           b.head = info;
           outs.push(info.style === 'classify' ? info.levels : [...info.levels]);
           return;
@@ -219,7 +223,7 @@ function emitModule(e: Emitter, type: string, a: ArgValue[], x: number, p: strin
     case 'Upsample':
       return e.b.upsample(x, num(1), a[2] as 'nearest' | 'bilinear', `${p}.upsample`);
     default: {
-      const y = emitGelanModule(e, type, a, x, p) ?? emitRtdetrModule(e, type, a, x, p);
+      const y = emitGelanModule(e, type, a, x, p) ?? emitRtdetrModule(e, type, a, x, p) ?? emitWorldModule(e, type, a, x, p);
       if (y === null) throw new LayerError(`module ${type} cannot be built here`);
       return y;
     }

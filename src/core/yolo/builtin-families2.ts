@@ -5,7 +5,8 @@
 import { v3Rows, v3TinyRows, v6Rows, V6_SCALES } from './archs-v3-v6';
 import { rtdetrRows, type RtdetrVariant } from './archs-rtdetr';
 import { v9Rows, type V9Size } from './archs-v9';
-import { YOLOV5_CLASSIC, type Letter } from './archs';
+import { worldV2Rows } from './archs-world';
+import { YOLOV5_CLASSIC, YOLOV8, type Letter } from './archs';
 import type { ActKind, ArchRow, ArchSpec } from './types';
 
 export interface Families2Entry {
@@ -56,7 +57,12 @@ const RTDETR: readonly Def[] = (['l', 'x', 'resnet50', 'resnet101'] as RtdetrVar
   return { name: `rtdetr-${v}`, family: 'rtdetr', task: 'detect', scale, nc: 80, depth: 1, width: 1, maxChannels: rtdetrRows(v).maxChannels, act: 'silu', rows: () => rtdetrRows(v) };
 });
 
-const ALL: readonly Def[] = [...DEFS, ...V5_CLS, ...RTDETR];
+const WORLD: readonly Def[] = LETTERS.map((l): Def => {
+  const [depth, width, maxChannels] = YOLOV8.scales[l] as [number, number, number];
+  return { name: `yolov8${l}-worldv2`, family: 'yolov8-worldv2', task: 'detect', scale: l, nc: 80, depth, width, maxChannels, act: 'silu', rows: worldV2Rows };
+});
+
+const ALL: readonly Def[] = [...DEFS, ...V5_CLS, ...RTDETR, ...WORLD];
 
 const BY_NAME: ReadonlyMap<string, Def> = new Map(ALL.map((d) => [d.name, d]));
 

@@ -69,6 +69,9 @@ export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string,
   ['AIFI', 'aifi'],
   ['ResNetLayer', 'resnetlayer'],
   ['RTDETRDecoder', 'detrhead'],
+  // YOLO-World v2: see blocks-world.ts
+  ['C2fAttn', 'repeat'],
+  ['WorldDetect', 'head'],
 ]);
 
 /** YOLOv5 v7.0 (models/yolo.py parse_model) module names. */
@@ -91,7 +94,7 @@ export const KNOWN_MODULES: ReadonlySet<string> = new Set(ULTRALYTICS_RULES.keys
 export const V5_MODULES: ReadonlySet<string> = new Set(V5_RULES.keys());
 
 /** Modules that end a model and define its loss. */
-export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify', 'RTDETRDecoder']);
+export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify', 'RTDETRDecoder', 'WorldDetect']);
 
 /** The class name Ultralytics records for a module ("nn.Upsample" is torch.nn.modules.upsampling.Upsample). */
 export function typeName(module: string): string {

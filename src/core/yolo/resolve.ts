@@ -107,6 +107,18 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
         if (!isPosInt(a0)) fail(`${type} output channels (first argument) must be a positive integer, got ${show(a0)}`);
         c2 = a0 as number;
         if (isV5 ? c2 !== v5no : c2 !== spec.nc) c2 = scaleCh(c2);
+        if (type === 'C2fAttn') {
+          // parse_model: heads = max(round(min(nh, max_channels // 2 // 32)) * width, 1) when nh > 1;
+          // embed channels = int(c2 * e), whatever the YAML's ec says
+          const nh = args[2];
+          if (isPosInt(nh) && (nh as number) > 1) {
+            const cap = spec.maxChannels === null ? (nh as number) : Math.floor(Math.floor(spec.maxChannels / 2) / 32);
+            args[2] = Math.trunc(Math.max(pyRound(Math.min(nh as number, cap)) * spec.width, 1));
+          }
+          const ex = args.length > 6 ? (args[6] as number) : 0.5;
+          args[1] = Math.trunc(c2 * ex);
+          if (isPosInt(args[2]) && (args[1] as number) % (args[2] as number)) fail(`C2fAttn hidden channels ${args[1]} must be divisible by its ${args[2]} heads`);
+        }
         const rest = args.slice(1);
         out = rule === 'repeat' ? [c1, c2, n, ...rest] : [c1, c2, ...rest];
         if (rule === 'repeat') n = 1;
@@ -276,6 +288,9 @@ const SIGS: Record<string, Sig> = {
   AIFI: sig(['c1', 'cm', 'num_heads'], ['posint', 'posint', 'posint'], [2048, 8]),
   ResNetLayer: sig(['c1', 'c2', 's', 'is_first', 'n', 'e'], ['posint', 'posint', 'posint', 'bool', 'posint', 'posint'], [1, false, 1, 4]),
   RTDETRDecoder: sig(['nc', 'ch', 'hd', 'nq', 'ndp', 'nh', 'ndl', 'd_ffn'], ['posint', 'chlist', 'posint', 'posint', 'posint', 'posint', 'posint', 'posint'], [256, 300, 4, 8, 6, 1024]),
+  // YOLO-World v2 (blocks-world.ts)
+  C2fAttn: sig(['c1', 'c2', 'n', 'ec', 'nh', 'gc', 'shortcut', 'g', 'e'], ['posint', 'posint', 'posint', 'posint', 'posint', 'posint', 'bool', 'posint', 'num'], [1, 128, 1, 512, false, 1, 0.5]),
+  WorldDetect: sig(['nc', 'embed', 'with_bn', 'ch'], ['posint', 'posint', 'bool', 'chlist'], [512, false]),
   v5Detect: sig(['nc', 'anchors', 'ch'], ['posint', 'anchors', 'chlist'], []),
   v5Segment: sig(['nc', 'anchors', 'nm', 'npr', 'ch'], ['posint', 'anchors', 'posint', 'posint', 'chlist'], [32, 256]),
 };
