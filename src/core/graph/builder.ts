@@ -273,7 +273,10 @@ export class GraphBuilder {
   permute(x: number, perm: number[], name?: string): number {
     const s = this.shape(x);
     const out = this.newTensor(perm.map((p) => s[p]), this.tensors[x].dtype, this.grad(x), x);
-    this.contiguous[out] = perm.every((p, i) => p === i);
+    // contiguous when the axes longer than 1 keep their order (PyTorch ignores size-1 axes' strides,
+    // e.g. a (1, L, E) tensor transposed to (L, 1, E) is still contiguous)
+    const moved = perm.filter((p) => s[p] !== 1);
+    this.contiguous[out] = this.contiguous[x] && moved.every((p, i) => i === 0 || p > moved[i - 1]);
     this.emit('view', 'permute', [x], [out], { name });
     return out;
   }
@@ -283,6 +286,32 @@ export class GraphBuilder {
     if (this.contiguous[x]) return x;
     const out = this.newTensor([...this.shape(x)], this.tensors[x].dtype, this.grad(x));
     this.emit('copy', 'contiguous', [x], [out], { name });
+    return out;
+  }
+
+  /** tensor.detach(): a view of x's storage that does not require grad. */
+  detach(x: number, name?: string): number {
+    const out = this.newTensor([...this.shape(x)], this.tensors[x].dtype, false, x);
+    this.contiguous[out] = this.contiguous[x];
+    this.emit('view', 'detach', [x], [out], { name });
+    return out;
+  }
+
+  /** Advanced-indexing gather (x[i, j]) producing `shape`: a new tensor; its int64 indices are
+   *  accounted by the caller (several gathers often share them). */
+  gather(x: number, shape: number[], name?: string): number {
+    const out = this.newTensor(shape, this.tensors[x].dtype, this.grad(x));
+    this.emit('copy', 'index', [x], [out], { name });
+    return out;
+  }
+
+  /** Zero padding (nn.ZeroPad2d / constant_pad_nd), [left, right, top, bottom]: a new tensor that
+   *  saves nothing for backward, so it is recorded as a copy. */
+  pad(x: number, lrtb: [number, number, number, number], name?: string): number {
+    const [n, c, h, w] = this.shape(x);
+    const [l, r, t, b] = lrtb;
+    const out = this.newTensor([n, c, h + t + b, w + l + r], this.tensors[x].dtype, this.grad(x));
+    this.emit('copy', 'constant_pad_nd', [x], [out], { name, attrs: { pad: lrtb } });
     return out;
   }
 
@@ -341,6 +370,25 @@ export class GraphBuilder {
   softmax(x: number, dim: number, log = false, name?: string): number {
     const out = this.newTensor([...this.shape(x)], this.tensors[x].dtype, this.grad(x));
     this.emit(log ? 'log_softmax' : 'softmax', log ? 'log_softmax' : 'softmax', [x], [out], { name, attrs: { dim } });
+    return out;
+  }
+
+  /** nn.LayerNorm over the last axis (elementwise affine): 2 x C parameters. */
+  layerNorm(x: number, name?: string): number {
+    const s = this.shape(x);
+    const c = s[s.length - 1];
+    const out = this.newTensor([...s], this.tensors[x].dtype, true);
+    this.emit('layer_norm', 'LayerNorm', [x], [out], { name, params: 2 * c, attrs: { rows: numel(s) / c } });
+    return out;
+  }
+
+  /** F.grid_sample(input (N, C, H, W), grid (N, Ho, Wo, 2)) -> (N, C, Ho, Wo). */
+  gridSample(x: number, grid: number, name?: string): number {
+    const [n, c] = this.shape(x);
+    const [gn, ho, wo, two] = this.shape(grid);
+    if (gn !== n || two !== 2) throw new GraphError(`grid_sample input [${this.shape(x)}] and grid [${this.shape(grid)}] do not match`);
+    const out = this.newTensor([n, c, ho, wo], this.tensors[x].dtype, this.grad(x, grid));
+    this.emit('grid_sample', 'grid_sample', [x, grid], [out], { name });
     return out;
   }
 

@@ -78,6 +78,8 @@ export type OpKind =
   | 'reduce' // sum/mean to a small tensor
   | 'index' // x[mask] / x[indices]: saves the index tensor
   | 'constant' // a tensor made outside autograd: loss targets, assigner outputs, anchors
+  | 'layer_norm' // LayerNorm over the last axis: saves its input and per-row mean and rstd
+  | 'grid_sample' // F.grid_sample: saves its input and the sampling grid
   | 'loss_terms' // many tiny per-positive-anchor loss ops, summarised: attrs.savedFloat32 / savedInt64 elements
   | 'unsupported';
 
@@ -122,7 +124,7 @@ export type Task = 'detect' | 'segment' | 'pose' | 'obb' | 'classify';
 /** What the loss needs to know about the head. */
 export interface HeadInfo {
   /** 'v8' = anchor-free Detect family (YOLOv5u/v8/11), 'v5' = YOLOv5 v7.0 anchor-based Detect. */
-  style: 'v8' | 'v5' | 'classify';
+  style: 'v8' | 'v5' | 'classify' | 'detr';
   task: Task;
   nc: number;
   /** DFL bins per box side (16 for Ultralytics); 0 for anchor-based heads. */
@@ -144,6 +146,9 @@ export interface HeadInfo {
   keypoints?: number;
   /** Angles the OBB head returns in training, after (sigmoid - 0.25) * pi: (B, ne, anchors). */
   angle?: number;
+  /** RT-DETR (style 'detr'): levels are [decoder boxes (ndl, B, Lq, 4), decoder scores (ndl, B, Lq, nc),
+   *  encoder boxes (B, nq, 4), encoder scores (B, nq, nc)], Lq = denoising + nq queries. */
+  detr?: { queries: number; denoisingQueries: number; decoderLayers: number; gtPerImage: number };
 }
 
 export interface TrainGraph {

@@ -15,12 +15,14 @@
 //  - YOLOv5 v7.0 ComputeLoss: BCE on every objectness logit (a view of the level output, so the
 //    whole level output is kept) plus small per-target box and class terms.
 //  - Classify: cross-entropy (log_softmax + nll) over (B, nc).
+//  - RT-DETR: Hungarian-matched VarifocalLoss, L1 and GIoU per decoder layer and denoising group (detr.ts).
 // The number of positive anchors is bounded by objects x topk (10) per image: the assigner picks the
 // top 10 anchors per box and drops duplicates, so this is an upper bound that holds with equality
 // when boxes do not compete for anchors.
 
 import type { GraphBuilder } from '../graph/builder';
 import type { HeadInfo } from '../graph/types';
+import { emitDetrLoss } from './detr';
 import { PROBIOU_SAVED_FLOATS_PER_POSITIVE, decodeRotatedBoxes } from './obb';
 import { decodeKeypoints, emitKeypointLoss } from './pose';
 
@@ -44,6 +46,7 @@ export function emitLoss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): vo
   b.inModule({ index: null, path: 'loss', type: 'loss', group: 'loss' }, () => {
     if (head.style === 'classify') return emitClassifyLoss(b, head);
     if (head.style === 'v5') return emitV5Loss(b, head, opts);
+    if (head.style === 'detr') return emitDetrLoss(b, head, opts.objectsPerImage);
     return emitV8Loss(b, head, opts);
   });
 }

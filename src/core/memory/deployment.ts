@@ -11,6 +11,8 @@ export function fusedParams(graph: TrainGraph): number {
   let n = 0;
   for (const op of graph.ops) {
     if (op.module.group === 'loss') continue;
+    // a re-parameterised branch (RepConv's 1x1 conv + BN) is folded into its sibling 3x3 kernel
+    if (op.attrs.reparamFolded === true) continue;
     if (op.kind === 'batchnorm') {
       const producer = graph.ops.find((o) => o.outputs.includes(op.inputs[0]));
       const hadBias = producer?.kind === 'conv2d' && producer.attrs.bias === true;

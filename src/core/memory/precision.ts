@@ -15,7 +15,7 @@ export type Precision = 'fp32' | 'amp';
 export const AUTOCAST_FP16_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['conv2d', 'conv_transpose2d', 'linear', 'matmul']);
 
 /** Ops autocast runs in fp32 (softmax, log_softmax, BCE-with-logits, sums): fp16 inputs are cast up. */
-export const AUTOCAST_FP32_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['softmax', 'log_softmax', 'bce_with_logits', 'reduce', 'pow']);
+export const AUTOCAST_FP32_OPS: ReadonlySet<OpKind> = new Set<OpKind>(['softmax', 'log_softmax', 'bce_with_logits', 'reduce', 'pow', 'layer_norm']);
 
 const FLOATS: ReadonlySet<DType> = new Set<DType>(['float32', 'float16', 'bfloat16', 'float64']);
 

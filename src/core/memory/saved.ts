@@ -10,8 +10,10 @@
 //   matmul                both operands
 //   mul, div (tensor)     both operands
 //   max_pool2d            input, plus int64 indices of the output's size
-//   avg/adaptive pool     input
+//   avg/adaptive pool     input (nothing for a 1x1 adaptive pool: ATen runs it as a mean)
 //   dropout (p > 0)       a bool mask of the input's size
+//   layer_norm            input, plus per-row mean and rstd (fp32)
+//   grid_sample           input and grid
 //   bce_with_logits       input and target
 //   add, sub, cat, views, copies, nearest/bilinear upsample, scalar scaling: nothing
 // A saved view keeps its whole base storage alive, so memory is counted per storage, once, and
@@ -126,10 +128,20 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
     case 'maxpool2d':
       return [existing(x, 'input'), fresh(numel(t(out).shape), 'int64', 'indices')];
     case 'avgpool2d':
-    case 'adaptive_avgpool2d':
       return [existing(x, 'input')];
+    case 'adaptive_avgpool2d': {
+      // ATen computes a 1x1 adaptive average pool as input.mean((-1, -2), keepdim=True), whose
+      // backward keeps only sizes (aten/src/ATen/native/AdaptiveAveragePooling.cpp); measured with
+      // saved-tensor hooks on the Classify heads (test/data/truth-families2/yolov5*-cls.json)
+      const [, , oh, ow] = t(out).shape;
+      return oh === 1 && ow === 1 ? [] : [existing(x, 'input')];
+    }
     case 'dropout':
       return [fresh(numel(t(x).shape), 'bool', 'mask')];
+    case 'layer_norm':
+      return [operand(x, 'input'), fresh(2 * Number(op.attrs.rows), 'float32', 'mean, rstd')];
+    case 'grid_sample':
+      return [existing(x, 'input'), existing(y, 'grid')];
     case 'index':
       // IndexBackward keeps the index tensors (a bool mask is kept as the mask itself)
       return [existing(y, 'index')];

@@ -7,6 +7,10 @@ import { NotRegularFileError, readRegularFileSync } from '../fs/regular-file';
 import { GraphBuilder, GraphError } from '../graph/builder';
 import type { TrainGraph } from '../graph/types';
 import { LayerError, bottleneck, c2f, c2fpsa, c2psa, c3, c3k, c3k2, conv, dwconv, focus, attention, psaBlock, proto, spp, sppf, type Emitter } from './blocks';
+import { MULTI_IO_TYPES, emitGelanModule, emitMultiRow } from './blocks-gelan';
+import { emitRtdetrModule } from './blocks-rtdetr';
+import { emitWorldModule, setWorldTextCount, worldDetect } from './blocks-world';
+import { DETR_DEFAULT_GT_PER_IMAGE, emitRtdetrHead } from './head-rtdetr';
 import { resolveBuiltin } from './builtin';
 import { emitHead } from './heads';
 import { parseArchYaml } from './parse';
@@ -108,6 +112,7 @@ export function buildGraphWithOutputs(
   b.notes.push(...model.notes, ...notes);
   b.backboneEnd = spec.backboneRows - 1;
   const input = b.addInput();
+  setWorldTextCount(b, spec.nc); // YOLO-World: one text prompt per class
   const outs: number[][] = [];
   const one = (k: number) => (k === -1 ? input : single(outs[k], k));
 
@@ -117,9 +122,18 @@ export function buildGraphWithOutputs(
       b.inModule(ref, () => {
         if (layer.group === 'head') {
           const xs = layer.inputs.map(one);
-          const info = emitHead(e, xs, ref.path, { type: layer.type, args: layer.args, nc: spec.nc, legacy: model.legacyHead }, spec.format === 'v5');
+          const info =
+            layer.type === 'RTDETRDecoder'
+              ? emitRtdetrHead(e, xs, ref.path, rtdetrArgs(layer.args), opts.gtPerImage ?? DETR_DEFAULT_GT_PER_IMAGE)
+              : layer.type === 'WorldDetect'
+                ? worldDetect(e, xs, ref.path, layer.args[0] as number, layer.args[1] as number, layer.args[2] as boolean, layer.args[3] as number[])
+                : emitHead(e, xs, ref.path, { type: layer.type, args: layer.args, nc: spec.nc, legacy: model.legacyHead }, spec.format === 'v5');
           b.head = info;
           outs.push(info.style === 'classify' ? info.levels : [...info.levels]);
+          return;
+        }
+        if (MULTI_IO_TYPES.has(layer.type)) {
+          outs.push(emitMultiRow(e, layer.type, layer.args, layer.inputs.map((k) => (k === -1 ? [input] : outs[k])), ref.path));
           return;
         }
         outs.push([emitLayer(e, layer, layer.inputs.map(one), ref.path)]);
@@ -133,6 +147,12 @@ export function buildGraphWithOutputs(
   }
   extend?.(b);
   return { graph: b.finish(), outputs: outs };
+}
+
+/** RTDETRDecoder(nc, ch, hd, nq, ndp, nh, ndl, d_ffn) as resolved; nd (denoising queries) keeps its default 100. */
+function rtdetrArgs(a: ArgValue[]): { nc: number; ch: number[]; hd: number; nq: number; ndp: number; nh: number; ndl: number; dFfn: number; nd: number } {
+  const n = (i: number) => a[i] as number;
+  return { nc: n(0), ch: a[1] as number[], hd: n(2), nq: n(3), ndp: n(4), nh: n(5), ndl: n(6), dFfn: n(7), nd: 100 };
 }
 
 function single(ts: number[], k: number): number {
@@ -202,7 +222,10 @@ function emitModule(e: Emitter, type: string, a: ArgValue[], x: number, p: strin
       return proto(e, x, p, num(0), num(1), num(2), e.v5 ? 'v5' : 'ultralytics');
     case 'Upsample':
       return e.b.upsample(x, num(1), a[2] as 'nearest' | 'bilinear', `${p}.upsample`);
-    default:
-      throw new LayerError(`module ${type} cannot be built here`);
+    default: {
+      const y = emitGelanModule(e, type, a, x, p) ?? emitRtdetrModule(e, type, a, x, p) ?? emitWorldModule(e, type, a, x, p);
+      if (y === null) throw new LayerError(`module ${type} cannot be built here`);
+      return y;
+    }
   }
 }

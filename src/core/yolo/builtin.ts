@@ -3,6 +3,7 @@
 // are never read); `.yaml` the architecture at the scale in the name, as Ultralytics reads it.
 
 import { FAMILIES, type Family, type Letter, type Variant } from './archs';
+import { families2Spec, isFamilies2Name, listFamilies2 } from './builtin-families2';
 import type { ArchSpec } from './types';
 
 const LETTERS: readonly Letter[] = ['n', 's', 'm', 'l', 'x'];
@@ -12,7 +13,8 @@ const NAME_RE = /^(yolov8|yolo11|yolov5)([nsmlx])(u?)(-seg|-pose|-obb|-cls)?$/;
 export interface BuiltinInfo {
   name: string;
   family: string;
-  scale: Letter;
+  /** Size letter (n..x; YOLOv9 t/s/m/c/e; '' for a single-size model such as yolov3u). */
+  scale: string;
   task: 'detect' | 'segment' | 'pose' | 'obb' | 'classify';
 }
 
@@ -21,7 +23,7 @@ const TASK: Record<Variant, BuiltinInfo['task']> = { detect: 'detect', seg: 'seg
 /** Canonical name of a built-in ("YOLOv8n.pt" -> "yolov8n"), or null when it is not one. */
 export function builtinName(name: string): string | null {
   const base = (name.split(/[\\/]/).pop() ?? name).trim().toLowerCase().replace(/\.(pt|ya?ml)$/, '');
-  return NAME_RE.test(base) && findFamily(base) ? base : null;
+  return (NAME_RE.test(base) && findFamily(base)) || isFamilies2Name(base) ? base : null;
 }
 
 function findFamily(base: string): { family: Family; letter: Letter; variant: Variant } | null {
@@ -38,6 +40,7 @@ function findFamily(base: string): { family: Family; letter: Letter; variant: Va
 export function resolveBuiltin(name: string): ArchSpec | null {
   const base = builtinName(name);
   if (!base) return null;
+  if (isFamilies2Name(base)) return families2Spec(base);
   const { family, letter, variant } = findFamily(base)!;
   const v = family.variants[variant]!;
   const [depth, width, maxChannels] = (family.variantScales?.[variant] ?? family.scales)[letter];
@@ -71,5 +74,6 @@ export function listBuiltins(): BuiltinInfo[] {
       }
     }
   }
+  out.push(...listFamilies2());
   return out;
 }

@@ -12,7 +12,19 @@ export type ParseRule =
   /** Detect family: the list of input channels is appended to the args */
   | 'head'
   /** anything else: constructed from the YAML args as written; output channels = ch[f] */
-  | 'raw';
+  | 'raw'
+  /** CBLinear: c1 = ch[f], output pieces args[0] (not width-scaled); args = [c1, c2s, ...rest] */
+  | 'cblinear'
+  /** CBFuse: several inputs, output channels = ch[f[-1]], args as written */
+  | 'multi'
+  /** HGStem / HGBlock: c1 = ch[f], args = [c1, cm, c2, ...] unscaled; HGBlock takes n after k */
+  | 'hg'
+  /** AIFI: args = [ch[f], ...args]; output channels = ch[f] */
+  | 'aifi'
+  /** ResNetLayer: args as written; output channels args[1] (is_first) or 4 x args[1] */
+  | 'resnetlayer'
+  /** RTDETRDecoder: the list of input channels inserted as its second argument */
+  | 'detrhead';
 
 /** Ultralytics (YOLOv5u / v8 / 11) module names, as written in YAMLs. */
 export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string, ParseRule>([
@@ -38,6 +50,28 @@ export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string,
   ['PSABlock', 'raw'],
   ['Attention', 'raw'],
   ['Proto', 'raw'],
+  // YOLOv9 (GELAN) and the plain torch rows of YOLOv3u / YOLOv6: see blocks-gelan.ts
+  ['RepNCSPELAN4', 'base'],
+  ['ELAN1', 'base'],
+  ['ADown', 'base'],
+  ['AConv', 'base'],
+  ['SPPELAN', 'base'],
+  ['nn.ConvTranspose2d', 'base'],
+  ['CBLinear', 'cblinear'],
+  ['CBFuse', 'multi'],
+  ['nn.Identity', 'raw'],
+  ['nn.MaxPool2d', 'raw'],
+  ['nn.ZeroPad2d', 'raw'],
+  // RT-DETR: see blocks-rtdetr.ts and head-rtdetr.ts
+  ['HGStem', 'hg'],
+  ['HGBlock', 'hg'],
+  ['RepC3', 'repeat'],
+  ['AIFI', 'aifi'],
+  ['ResNetLayer', 'resnetlayer'],
+  ['RTDETRDecoder', 'detrhead'],
+  // YOLO-World v2: see blocks-world.ts
+  ['C2fAttn', 'repeat'],
+  ['WorldDetect', 'head'],
 ]);
 
 /** YOLOv5 v7.0 (models/yolo.py parse_model) module names. */
@@ -60,7 +94,7 @@ export const KNOWN_MODULES: ReadonlySet<string> = new Set(ULTRALYTICS_RULES.keys
 export const V5_MODULES: ReadonlySet<string> = new Set(V5_RULES.keys());
 
 /** Modules that end a model and define its loss. */
-export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify']);
+export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify', 'RTDETRDecoder', 'WorldDetect']);
 
 /** The class name Ultralytics records for a module ("nn.Upsample" is torch.nn.modules.upsampling.Upsample). */
 export function typeName(module: string): string {

@@ -86,8 +86,8 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
       return abs;
     });
     const chOf = (k: number) => (k === -1 ? chIn : ch[k]);
-    if (rule !== 'concat' && rule !== 'head' && inputs.length !== 1) fail(`${type} takes one input, 'from' lists ${inputs.length}`);
-    if (rule === 'head' && !Array.isArray(from)) fail(`${type} needs a list of input rows in 'from'`);
+    if (rule !== 'concat' && rule !== 'head' && rule !== 'multi' && rule !== 'detrhead' && inputs.length !== 1) fail(`${type} takes one input, 'from' lists ${inputs.length}`);
+    if ((rule === 'head' || rule === 'detrhead') && !Array.isArray(from)) fail(`${type} needs a list of input rows in 'from'`);
     if (HEAD_TYPES.has(type) && i !== last) fail(`${type} must be the last row`);
     if (i === last && !HEAD_TYPES.has(type)) fail(`the last row must be a Detect, Segment, Pose, OBB or Classify head, got '${module}'`);
 
@@ -107,6 +107,18 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
         if (!isPosInt(a0)) fail(`${type} output channels (first argument) must be a positive integer, got ${show(a0)}`);
         c2 = a0 as number;
         if (isV5 ? c2 !== v5no : c2 !== spec.nc) c2 = scaleCh(c2);
+        if (type === 'C2fAttn') {
+          // parse_model: heads = max(round(min(nh, max_channels // 2 // 32)) * width, 1) when nh > 1;
+          // embed channels = int(c2 * e), whatever the YAML's ec says
+          const nh = args[2];
+          if (isPosInt(nh) && (nh as number) > 1) {
+            const cap = spec.maxChannels === null ? (nh as number) : Math.floor(Math.floor(spec.maxChannels / 2) / 32);
+            args[2] = Math.trunc(Math.max(pyRound(Math.min(nh as number, cap)) * spec.width, 1));
+          }
+          const ex = args.length > 6 ? (args[6] as number) : 0.5;
+          args[1] = Math.trunc(c2 * ex);
+          if (isPosInt(args[2]) && (args[1] as number) % (args[2] as number)) fail(`C2fAttn hidden channels ${args[1]} must be divisible by its ${args[2]} heads`);
+        }
         const rest = args.slice(1);
         out = rule === 'repeat' ? [c1, c2, n, ...rest] : [c1, c2, ...rest];
         if (rule === 'repeat') n = 1;
@@ -158,6 +170,40 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
       case 'raw':
         out = normalizeArgs(type, args, row[3], fail);
         break;
+      case 'cblinear': {
+        out = normalizeArgs(type, [c1, ...args], row[3], fail);
+        c2 = (out[1] as number[]).reduce((s, c) => s + c, 0);
+        break;
+      }
+      case 'multi':
+        c2 = chOf(inputs[inputs.length - 1]);
+        out = normalizeArgs(type, args, row[3], fail);
+        break;
+      case 'hg': {
+        if (!isPosInt(args[1])) fail(`${type} output channels (second argument) must be a positive integer, got ${show(args[1])}`);
+        c2 = args[1] as number;
+        out = [c1, ...args];
+        if (type === 'HGBlock') {
+          while (out.length < 4) out.push(3);
+          out.splice(4, 0, n);
+          n = 1;
+        }
+        out = normalizeArgs(type, out, row[3], fail);
+        break;
+      }
+      case 'aifi':
+        out = normalizeArgs(type, [c1, ...args], row[3], fail);
+        break;
+      case 'resnetlayer': {
+        out = normalizeArgs(type, args, row[3], fail);
+        c2 = out[3] ? (out[1] as number) : (out[1] as number) * (out[5] as number);
+        break;
+      }
+      case 'detrhead': {
+        const chs = inputs.map(chOf);
+        out = normalizeArgs(type, [args[0], chs, ...args.slice(1)], row[3], fail);
+        break;
+      }
     }
 
     const group = i < spec.backboneRows ? 'backbone' : i === last ? 'head' : 'neck';
@@ -190,7 +236,7 @@ function resolveString(a: ArgValue, spec: ArchSpec): ArgValue {
   return a;
 }
 
-type ArgKind = 'int' | 'posint' | 'int?' | 'num' | 'num?' | 'bool' | 'intlist' | 'kpt' | 'anchors' | 'chlist' | 'mode' | 'intorpair';
+type ArgKind = 'int' | 'posint' | 'int?' | 'num' | 'num?' | 'bool' | 'intlist' | 'kpt' | 'anchors' | 'chlist' | 'mode' | 'intorpair' | 'poslist' | 'idxlist' | 'pad' | 'posint?';
 interface Sig {
   names: string[];
   kinds: ArgKind[];
@@ -223,6 +269,28 @@ const SIGS: Record<string, Sig> = {
   Segment: sig(['nc', 'nm', 'npr', 'ch'], ['posint', 'posint', 'posint', 'chlist'], [32, 256]),
   Pose: sig(['nc', 'kpt_shape', 'ch'], ['posint', 'kpt', 'chlist'], [[17, 3]]),
   OBB: sig(['nc', 'ne', 'ch'], ['posint', 'posint', 'chlist'], [1]),
+  // YOLOv9 / YOLOv3u / YOLOv6 rows (blocks-gelan.ts)
+  RepNCSPELAN4: sig(['c1', 'c2', 'c3', 'c4', 'n'], ['posint', 'posint', 'posint', 'posint', 'posint'], [1]),
+  ELAN1: sig(['c1', 'c2', 'c3', 'c4'], ['posint', 'posint', 'posint', 'posint'], []),
+  ADown: sig(['c1', 'c2'], ['posint', 'posint'], []),
+  AConv: sig(['c1', 'c2'], ['posint', 'posint'], []),
+  SPPELAN: sig(['c1', 'c2', 'c3', 'k'], ['posint', 'posint', 'posint', 'posint'], [5]),
+  CBLinear: sig(['c1', 'c2s', 'k', 's', 'p', 'g'], ['posint', 'poslist', 'posint', 'posint', 'int?', 'posint'], [1, 1, null, 1]),
+  CBFuse: sig(['idx'], ['idxlist'], []),
+  Identity: sig([], [], []),
+  MaxPool2d: sig(['kernel_size', 'stride', 'padding'], ['posint', 'posint?', 'int'], [null, 0]),
+  ZeroPad2d: sig(['padding'], ['pad'], []),
+  ConvTranspose2d: sig(['c1', 'c2', 'kernel_size', 'stride', 'padding'], ['posint', 'posint', 'posint', 'posint', 'int'], [1, 0]),
+  // RT-DETR rows (blocks-rtdetr.ts, head-rtdetr.ts)
+  HGStem: sig(['c1', 'cm', 'c2'], ['posint', 'posint', 'posint'], []),
+  HGBlock: sig(['c1', 'cm', 'c2', 'k', 'n', 'lightconv', 'shortcut'], ['posint', 'posint', 'posint', 'posint', 'posint', 'bool', 'bool'], [3, 6, false, false]),
+  RepC3: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [3, 1.0]),
+  AIFI: sig(['c1', 'cm', 'num_heads'], ['posint', 'posint', 'posint'], [2048, 8]),
+  ResNetLayer: sig(['c1', 'c2', 's', 'is_first', 'n', 'e'], ['posint', 'posint', 'posint', 'bool', 'posint', 'posint'], [1, false, 1, 4]),
+  RTDETRDecoder: sig(['nc', 'ch', 'hd', 'nq', 'ndp', 'nh', 'ndl', 'd_ffn'], ['posint', 'chlist', 'posint', 'posint', 'posint', 'posint', 'posint', 'posint'], [256, 300, 4, 8, 6, 1024]),
+  // YOLO-World v2 (blocks-world.ts)
+  C2fAttn: sig(['c1', 'c2', 'n', 'ec', 'nh', 'gc', 'shortcut', 'g', 'e'], ['posint', 'posint', 'posint', 'posint', 'posint', 'posint', 'bool', 'posint', 'num'], [1, 128, 1, 512, false, 1, 0.5]),
+  WorldDetect: sig(['nc', 'embed', 'with_bn', 'ch'], ['posint', 'posint', 'bool', 'chlist'], [512, false]),
   v5Detect: sig(['nc', 'anchors', 'ch'], ['posint', 'anchors', 'chlist'], []),
   v5Segment: sig(['nc', 'anchors', 'nm', 'npr', 'ch'], ['posint', 'anchors', 'posint', 'posint', 'chlist'], [32, 256]),
 };
@@ -288,6 +356,15 @@ function checkKind(v: ArgValue, kind: ArgKind, what: string, fail: (m: string) =
         : bad('one even-length list of anchor sizes per level');
     case 'chlist':
       return v;
+    case 'posint?':
+      return v === null || (isPosInt(v) && (v as number) <= 1_000_000) ? v : bad('a positive integer or None');
+    case 'poslist':
+      return Array.isArray(v) && v.length > 0 && v.length <= 64 && v.every((x) => isPosInt(x) && (x as number) <= 1_000_000) ? v : bad('a list of positive channel counts');
+    case 'idxlist':
+      return Array.isArray(v) && v.length > 0 && v.length <= 64 && v.every((x) => Number.isSafeInteger(x) && (x as number) >= 0) ? v : bad('a list of piece indices');
+    case 'pad':
+      if (Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 4096) return v;
+      return Array.isArray(v) && v.length === 4 && v.every((x) => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= 4096) ? v : bad('a padding or [left, right, top, bottom]');
     case 'mode':
       return v === 'nearest' || v === 'bilinear' ? v : bad("'nearest' or 'bilinear'");
   }

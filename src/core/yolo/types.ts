@@ -85,6 +85,8 @@ export interface BuildOptions {
   channels?: number;
   /** Number of classes of the dataset, replacing the YAML's nc (as DetectionModel(cfg, nc=...) does). */
   nc?: number;
+  /** RT-DETR: GT boxes in the batch's fullest image, which sets the denoising queries (default 4). */
+  gtPerImage?: number;
 }
 
 /** A user-facing error: one line, naming the file and the row. */
