@@ -18,6 +18,9 @@ const LANGS: Record<string, BlockLanguage> = {
   yaml: 'yaml', yml: 'yaml',
 };
 
+/** Fence languages whose blocks are transcripts: prompts before commands, output after. */
+const SESSIONS = new Set(['console', 'shellsession', 'terminal']);
+
 export function markdownBlocks(text: string): CodeBlock[] {
   const blocks: CodeBlock[] = [];
   const lineRe = /[^\r\n]*(\r\n|\r|\n|$)/g;
@@ -38,11 +41,22 @@ export function markdownBlocks(text: string): CodeBlock[] {
     if (lang) {
       let body = '';
       const segments: Segment[] = [];
+      // A console transcript: only `$ ` lines (and the lines they continue) are commands; the
+      // rest is the commands' output, blanked so nothing in it reads as a launch.
+      const session = SESSIONS.has(open[3].toLowerCase());
+      let continued = false;
       for (let k = i + 1; k < j; k++) {
         const l = lines[k];
         const cut = Math.min(indent, /^ */.exec(l.text)![0].length);
         segments.push({ from: body.length, to: l.start + cut, length: l.text.length - cut + l.eol.length });
-        body += l.text.slice(cut) + l.eol;
+        let text = l.text.slice(cut);
+        if (session) {
+          const command: boolean = continued || /^\s*(\$|PS\s?>|\(.*\)\s*\$)\s/.test(text);
+          continued = command && /\\$/.test(text);
+          if (!command) text = text.replace(/[^\r\n]/g, ' ');
+          else text = text.replace(/^(\s*)\((\S*)\)(\s*)\$/, (m) => m.replace(/[^$]/g, ' '));
+        }
+        body += text + l.eol;
       }
       if (segments.length) blocks.push({ language: lang, frag: { text: body, segments } });
     }

@@ -200,9 +200,15 @@ export function readNotebook(fileText: string): NotebookText {
     }
     const py: string[] = [];
     const sh: string[] = [];
+    // IPython joins a line ending in `\` with the next before running it: a `!cmd \` goes on in
+    // lines that carry no `!` of their own.
+    let continued = false;
     for (const line of lines) {
       const m = /^(\s*)([!%])/.exec(line);
-      if (m && m[2] === '!') {
+      if (continued) {
+        py.push(blank(line));
+        sh.push(line);
+      } else if (m && m[2] === '!') {
         py.push(blank(line));
         sh.push(`${m[1]} ${line.slice(m[0].length)}`);
       } else if (m) {
@@ -212,6 +218,7 @@ export function readNotebook(fileText: string): NotebookText {
         py.push(line);
         sh.push(blank(line));
       }
+      continued = (continued || m?.[2] === '!') && /\\\s*$/.test(line);
     }
     python += `${py.join('\n')}\n`;
     shell += `${sh.join('\n')}\n`;

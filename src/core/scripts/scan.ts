@@ -8,6 +8,9 @@ import { scanShell } from './shell';
 import { scanYaml } from './yaml-config';
 import { markdownBlocks } from './markdown';
 import { readNotebook } from './notebook';
+import { documentKind } from './kinds';
+import { dockerfileParts, makefileParts, workflowParts, type ShellParts } from './launch-files';
+import { launchesOnly } from './launches';
 import { containsPosition, lineStarts, makeLocator, positionAt, toFileOffset, wholeFile, type Fragment } from './text';
 import { SETTING_KEYS, type Position, type Range, type ScriptLanguage, type ScriptScan, type Setting, type SettingKey, type TrainingRun } from './types';
 
@@ -16,30 +19,9 @@ export const MAX_SCRIPT_CHARS = 2 * 1024 * 1024;
 /** Notebooks carry their outputs (often base64 images), so they may be larger. */
 export const MAX_NOTEBOOK_CHARS = 20 * 1024 * 1024;
 
-/** The reader for a file, from its VS Code language id or its name; null when none applies. */
+/** The reader for a file, from its VS Code language id or its name (the registry in kinds.ts); null when none applies. */
 export function detectScriptLanguage(fileName: string, languageId?: string): ScriptLanguage | null {
-  switch (languageId) {
-    case 'python':
-      return 'python';
-    case 'yaml':
-      return 'yaml';
-    case 'shellscript':
-    case 'bat':
-    case 'powershell':
-      return 'shell';
-    case 'markdown':
-      return 'markdown';
-    case 'jupyter':
-    case 'ipynb':
-      return 'notebook';
-  }
-  const ext = /\.([^./\\]+)$/.exec(fileName.toLowerCase())?.[1] ?? '';
-  if (ext === 'py' || ext === 'pyw') return 'python';
-  if (ext === 'yaml' || ext === 'yml') return 'yaml';
-  if (['sh', 'bash', 'zsh', 'bat', 'cmd', 'ps1'].includes(ext)) return 'shell';
-  if (ext === 'md' || ext === 'markdown') return 'markdown';
-  if (ext === 'ipynb') return 'notebook';
-  return null;
+  return documentKind(fileName, languageId)?.reader ?? null;
 }
 
 function requireParser() {
@@ -62,7 +44,7 @@ export function scanScript(text: string, language: ScriptLanguage): ScriptScan {
   switch (language) {
     case 'python': {
       const r = scanPython(requireParser(), frag, makeLocator(text, frag, starts));
-      return { language, runs: r.runs, notes: r.notes };
+      return { language, runs: launchesOnly(r.runs, text), notes: r.notes };
     }
     case 'yaml': {
       const r = scanYaml(frag, makeLocator(text, frag, starts));
@@ -70,11 +52,25 @@ export function scanScript(text: string, language: ScriptLanguage): ScriptScan {
     }
     case 'shell':
       return { language, runs: scanShell(frag, makeLocator(text, frag, starts)), notes: [] };
+    case 'makefile':
+      return scanParts(language, text, starts, makefileParts(text));
+    case 'dockerfile':
+      return scanParts(language, text, starts, dockerfileParts(text));
+    case 'workflow':
+      return scanParts(language, text, starts, workflowParts(text));
     case 'markdown':
       return scanMarkdown(text, starts);
     case 'notebook':
       return scanNotebook(text, starts);
   }
+}
+
+/** Shell fragments cut out of another syntax (launch-files.ts), with the variables it sets. */
+function scanParts(language: ScriptLanguage, text: string, starts: number[], parts: ShellParts): ScriptScan {
+  const runs: TrainingRun[] = [];
+  for (const frag of parts.frags) append(runs, scanShell(frag, makeLocator(text, frag, starts), { vars: parts.vars }));
+  runs.sort(byStart);
+  return { language, runs, notes: [] };
 }
 
 function scanMarkdown(text: string, starts: number[]): ScriptScan {
@@ -84,7 +80,7 @@ function scanMarkdown(text: string, starts: number[]): ScriptScan {
     const loc = makeLocator(text, block.frag, starts);
     if (block.language === 'python') {
       const r = scanPython(requireParser(), block.frag, loc);
-      append(runs, r.runs);
+      append(runs, launchesOnly(r.runs, block.frag.text));
       append(notes, r.notes.map((n) => `code block at line ${loc.line(0)}: ${n}`));
     } else if (block.language === 'yaml') {
       const r = scanYaml(block.frag, loc);
@@ -125,7 +121,7 @@ function scanNotebook(text: string, starts: number[]): ScriptScan {
   if (nb.python.trim()) {
     const py = wholeFile(nb.python);
     const r = scanPython(requireParser(), py, makeLocator(nb.python, py, virtStarts));
-    append(found, r.runs);
+    append(found, launchesOnly(r.runs, nb.python));
     append(notes, r.notes);
   }
   if (nb.shell.trim()) {

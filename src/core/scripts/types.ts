@@ -96,7 +96,8 @@ export interface TrainingRun {
   cell?: number;
 }
 
-export type ScriptLanguage = 'python' | 'yaml' | 'shell' | 'markdown' | 'notebook';
+/** The reader a file is read with (see kinds.ts for which files get which). */
+export type ScriptLanguage = 'python' | 'yaml' | 'shell' | 'markdown' | 'notebook' | 'makefile' | 'dockerfile' | 'workflow';
 
 export interface ScriptScan {
   language: ScriptLanguage;
