@@ -143,6 +143,8 @@ function scanNotebook(text: string, starts: number[]): ScriptScan {
   for (const run of found) {
     const cell = cellOf(offsetOf(run.range.start));
     if (cell) run.cell = cell.index;
+    const runInCell = toCell(run.range, nb.frag);
+    if (runInCell) run.cellRange = runInCell.range;
     for (const key of SETTING_KEYS) {
       const s = run.settings[key] as Setting<unknown> | undefined;
       if (!s) continue;

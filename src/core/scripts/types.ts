@@ -94,6 +94,8 @@ export interface TrainingRun {
   notes: string[];
   /** Notebooks: index of the cell the run is in. */
   cell?: number;
+  /** Notebooks: `range` inside that cell's text (where the launch starts, for reports). */
+  cellRange?: Range;
 }
 
 /** The reader a file is read with (see kinds.ts for which files get which). */
