@@ -30,13 +30,14 @@ export function markdownBlocks(text: string): CodeBlock[] {
     if (lineRe.lastIndex >= text.length) break;
   }
   for (let i = 0; i < lines.length; i++) {
-    const open = /^( {0,3})(`{3,}|~{3,})\s*([^\s`{]*)/.exec(lines[i].text);
+    // Any indentation: MkDocs tabs and admonitions (`=== "CLI"`) indent their fences by 4.
+    const open = /^( *)(`{3,}|~{3,})\s*([^\s`{]*)/.exec(lines[i].text);
     if (!open) continue;
     const indent = open[1].length;
     const fence = open[2];
     const lang = LANGS[open[3].toLowerCase().replace(/^\{?\.?/, '')];
     let j = i + 1;
-    const closeRe = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
+    const closeRe = new RegExp(`^ *${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
     while (j < lines.length && !closeRe.test(lines[j].text)) j++;
     if (lang) {
       let body = '';

@@ -211,6 +211,10 @@ export function readNotebook(fileText: string): NotebookText {
       } else if (m && m[2] === '!') {
         py.push(blank(line));
         sh.push(`${m[1]} ${line.slice(m[0].length)}`);
+      } else if (m && /^%run\s/.test(line.slice(m[1].length))) {
+        // `%run train.py --batch 16` runs the script with those arguments, as `python train.py` would.
+        py.push(blank(line));
+        sh.push(`${m[1]}    ${line.slice(m[0].length + 3)}`);
       } else if (m) {
         py.push(blank(line));
         sh.push(blank(line));

@@ -134,6 +134,13 @@ export function scanShell(frag: Fragment, loc: Locator, opts: ShellScanOptions =
   const runs: TrainingRun[] = [];
   const vars: ShellVars = new Map(opts.vars ?? []);
   const assign = (name: string, value: string, at: number) => vars.set(name, { value: expandAll(value, vars) ?? value, line: loc.line(at) });
+  // PowerShell `param([int]$Batch = 16, [string]$Model = "yolov8m.pt")`: the defaults a run without
+  // arguments uses (PowerShell names are case-insensitive; both spellings are kept).
+  for (const m of frag.text.matchAll(/\[(?:int|string|double|float|long)\]\s*\$([A-Za-z_]\w*)\s*=\s*("[^"\n]*"|'[^'\n]*'|[^\s,)]+)/gi)) {
+    const value = m[2].replace(/^(["'])(.*)\1$/, '$2');
+    assign(m[1], value, m.index!);
+    assign(m[1].toLowerCase(), value, m.index!);
+  }
   for (let cmd of tokenizeShell(frag.text)) {
     // Prompts pasted from docs: `$ yolo train ...`, `> python train.py`, `PS> ...`, notebook `!`.
     while (cmd.length && !cmd[0].quoted && ['$', '>', '!', '%', 'PS>', '@'].includes(cmd[0].value)) cmd = cmd.slice(1);
@@ -158,7 +165,7 @@ export function scanShell(frag: Fragment, loc: Locator, opts: ShellScanOptions =
     // Leading NAME=value words are variable assignments (alone) or the command's environment.
     let k = 0;
     const env = new Map<string, string>();
-    while (k < cmd.length && ASSIGN_RE.test(cmd[k].value) && !cmd[k].quoted) {
+    while (k < cmd.length && isAssignment(cmd[k])) {
       const m = ASSIGN_RE.exec(cmd[k].value)!;
       env.set(m[1], expandAll(m[2], vars) ?? m[2]);
       k++;
@@ -180,6 +187,14 @@ export function scanShell(frag: Fragment, loc: Locator, opts: ShellScanOptions =
     runs.push(run);
   }
   return runs;
+}
+
+/** `NAME=value`, `NAME="a b"`: the name and `=` are written unquoted (a quoted `"A=b"` is a plain word). */
+function isAssignment(t: Token): boolean {
+  const m = ASSIGN_RE.exec(t.value);
+  if (!m) return false;
+  const eq = t.value.indexOf('=');
+  return !t.quoted || t.offsets[eq] === t.start + eq;
 }
 
 /** What launcher prefixes say: the words from the program on, and the process count they start. */
@@ -234,7 +249,7 @@ function stripLaunchers(words: Token[], env: Map<string, string>, vars: ShellVar
       }
       continue;
     }
-    if (LAUNCHERS.has(w) || (w.startsWith('python') && words[i + 1]?.value === '-m' && /^torch\.distributed\.(run|launch)$/.test(words[i + 2]?.value ?? ''))) {
+    if (LAUNCHERS.has(w) || (w.startsWith('python') && /^-[a-zA-Z]*m$/.test(words[i + 1]?.value ?? '') && /^torch\.distributed\.(run|launch)$/.test(words[i + 2]?.value ?? ''))) {
       launcher = w.startsWith('python') ? 'torch.distributed' : w;
       i += w.startsWith('python') ? 3 : w === 'accelerate' && words[i + 1]?.value === 'launch' ? 2 : 1;
       // Options up to the program: the first word that is an interpreter or a .py script.
@@ -373,9 +388,10 @@ const NOT_TRAINING_RE = /^(val|valid|validate|test|detect|predict|export|infer|i
 /** Whether a Python entry is a YOLO training run: its name says train, or its arguments name YOLO things. */
 function isTrainingEntry(name: string, settings: TrainingSettings, yoloArgs: boolean): boolean {
   const base = name.replace(/\.py$/i, '');
+  // A bare `python train.py` says nothing that ties it to YOLO: any project has a train.py.
+  if (!yoloArgs) return false;
   if (/train/i.test(base) && !/^(test|val)/i.test(base)) return true;
   if (NOT_TRAINING_RE.test(base)) return false;
-  if (!yoloArgs) return false;
   const model = settings.model?.value ?? settings.model?.raw ?? '';
   const data = settings.data?.value ?? settings.data?.raw ?? '';
   return /yolo|rtdetr|\.pt\b/i.test(model) || (/\.ya?ml\b/i.test(data) && (!!settings.batch || !!settings.imgsz));
@@ -393,8 +409,8 @@ function trainPyCommand(words: Token[], loc: Locator, vars: ShellVars, scriptAt?
     scriptName = basename(script.value);
   } else if (/^(python(\d+(\.\d+)?)?(\.exe)?|py)$/i.test(first)) {
     i = 1;
-    while (i < words.length && /^-[a-zA-Z]+$/.test(words[i].value) && words[i].value !== '-m') i++;
-    if (words[i]?.value === '-m') {
+    while (i < words.length && /^-[a-zA-Z]+$/.test(words[i].value) && !/^-[a-zA-Z]*m$/.test(words[i].value)) i++;
+    if (/^-[a-zA-Z]*m$/.test(words[i]?.value ?? '')) {
       const mod = words[i + 1]?.value ?? '';
       if (!mod || /^(pip|venv|ultralytics|torch\.distributed\..*|http\.server|jupyter|pytest|unittest)$/.test(mod)) return null;
       script = words[i + 1];
