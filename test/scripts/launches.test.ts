@@ -184,3 +184,28 @@ test('document kinds: one registry, by language id and by file name', () => {
   assert.equal(documentKind('a.PS1'.toLowerCase())?.name, 'powershell');
   for (const k of DOCUMENT_KINDS) assert.ok(k.languageIds.length && k.patterns.length, k.name);
 });
+
+test("a notebook cell's view: runs anchored in the cell, ranges in the cell, the model from an earlier cell kept", async () => {
+  const { notebookCellView, OTHER_CELL_LINE } = await import('../../src/core/scripts/cells');
+  const nb = JSON.stringify({
+    cells: [
+      { cell_type: 'code', source: ['from ultralytics import YOLO\n', "model = YOLO('yolo11n.pt')"] },
+      { cell_type: 'markdown', source: ['Train:'] },
+      { cell_type: 'code', source: ['x = 1\n', 'model.train(data="d.yaml", batch=12, imgsz=320)'] },
+      { cell_type: 'code', source: ['!yolo train model=yolov8s.pt batch=24'] },
+    ],
+  });
+  const scan = scanScript(nb, 'notebook');
+  const v2 = notebookCellView(scan, 2);
+  assert.deepEqual(v2.runIndices, [0]);
+  const run = v2.scan.runs[0];
+  assert.equal(run.settings.model!.value, 'yolo11n.pt');
+  assert.equal(run.settings.model!.range.start.line, OTHER_CELL_LINE);
+  assert.deepEqual(run.settings.batch!.range, { start: { line: 1, character: 33 }, end: { line: 1, character: 35 } });
+  assert.deepEqual(run.settings.batch!.keyRange, { start: { line: 1, character: 27 }, end: { line: 1, character: 32 } });
+  assert.deepEqual(run.range.start, { line: 1, character: 0 });
+  const v3 = notebookCellView(scan, 3);
+  assert.deepEqual(v3.runIndices, [1]);
+  assert.deepEqual(v3.scan.runs[0].settings.batch!.range, { start: { line: 0, character: 35 }, end: { line: 0, character: 37 } });
+  assert.deepEqual(notebookCellView(scan, 0).scan.runs, []);
+});
