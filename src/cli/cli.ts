@@ -68,9 +68,13 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
         options.imgsz = positiveInt(flag, next());
         if (options.imgsz % 32 !== 0) throw new UsageError(`--imgsz must be a multiple of 32 (the model's largest stride), got ${options.imgsz}`);
         break;
-      case '--batch':
-        options.batch = String(next() ?? '').split(',').map((v) => positiveInt(flag, v));
+      case '--batch': {
+        const v = String(next() ?? '');
+        // -1 or a fraction in (0, 1): Ultralytics' AutoBatch, predicted on the GPU (src/core/autobatch.ts)
+        if (v === '-1' || /^0?\.\d+$/.test(v)) options.autoBatchFraction = v === '-1' ? 0.6 : Number(v);
+        else options.batch = v.split(',').map((x) => positiveInt(flag, x));
         break;
+      }
       case '--amp':
         options.amp = true;
         break;
