@@ -16,6 +16,7 @@ import { inferShapes } from '../src/core/shape/index';
 import { loadProtobufjs } from './protobufjs';
 import { syntheticModel } from './synthetic';
 import { benchEstimator } from './estimator';
+import { benchNotebookScan } from './notebook-scan';
 import { time, timeAsync } from './timing';
 
 process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
 
 main()
   .then(() => benchEstimator())
+  .then(() => benchNotebookScan(RUNS))
   .catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);

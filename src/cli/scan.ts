@@ -54,6 +54,8 @@ export interface ScanRunReport {
     fits?: boolean | null;
     /** What the numbers rest on that the text does not say. */
     assumed?: string[];
+    /** batch=-1 / a fraction: the batch AutoBatch is predicted to pick on the GPU (null without a GPU). */
+    autoBatch?: number | null;
   };
 }
 
@@ -121,7 +123,8 @@ async function reportRuns(scan: ScriptScan, file: string, opts: ScanOptions, cac
       try {
         const result = await pending;
         const e = result.estimates[0];
-        return { ...report, estimate: { ok: true, reason: null, batch: e.batch, neededBytes: e.neededDevice, fits: e.fits, assumed: r.value.assumed } };
+        const auto = result.autoBatch !== undefined ? { autoBatch: result.autoBatch?.batch ?? null } : {};
+        return { ...report, estimate: { ok: true, reason: null, batch: e.batch, neededBytes: e.neededDevice, fits: e.fits, assumed: r.value.assumed, ...auto } };
       } catch (err) {
         return { ...report, estimate: { ok: false, reason: (err as Error).message.split('\n')[0] } };
       }
@@ -220,7 +223,12 @@ function formatFile(r: ScanFileReport): string {
     const where = x.cell ? `cell ${x.cell.index + 1}, line ${x.cell.line}` : `line ${x.line}`;
     const what = [x.model ?? 'model ?', `batch ${x.batch ?? '?'}`, `imgsz ${x.imgsz ?? '?'}`, ...(x.gpus && x.gpus > 1 ? [`${x.gpus} GPUs`] : [])].join(', ');
     const e = x.estimate;
-    const verdict = !e.ok ? `no estimate: ${e.reason}` : `batch ${e.batch} needs ${gib(e.neededBytes!)}${e.fits === true ? ', fits' : e.fits === false ? ', does not fit' : ''}`;
+    const fit = e.fits === true ? ', fits' : e.fits === false ? ', does not fit' : '';
+    const verdict = !e.ok
+      ? `no estimate: ${e.reason}`
+      : e.autoBatch
+        ? `AutoBatch will pick ≈${e.autoBatch} on this GPU; training at ${e.autoBatch} needs ${gib(e.neededBytes!)}${fit}`
+        : `batch ${e.batch} needs ${gib(e.neededBytes!)}${fit}`;
     return `  ${where}: ${what} — ${verdict}\n`;
   }).join('');
 }

@@ -84,16 +84,23 @@ class JsonSpans {
 
   private string(): JNode {
     const start = this.i;
-    this.i++;
-    while (this.i < this.s.length) {
-      const c = this.s[this.i];
-      if (c === '\\') this.i += 2;
-      else if (c === '"') {
-        this.i++;
+    // Jump from quote to quote (native indexOf: notebooks are mostly long output strings); a quote
+    // preceded by an odd number of backslashes is escaped.
+    let at = start + 1;
+    for (;;) {
+      const q = this.s.indexOf('"', at);
+      if (q < 0) {
+        this.i = this.s.length;
+        return this.fail('unterminated string');
+      }
+      let slashes = 0;
+      while (this.s.charCodeAt(q - 1 - slashes) === 92) slashes++;
+      if (slashes % 2 === 0) {
+        this.i = q + 1;
         return { t: 'str', start, end: this.i };
-      } else this.i++;
+      }
+      at = q + 1;
     }
-    return this.fail('unterminated string');
   }
 }
 
