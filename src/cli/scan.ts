@@ -14,7 +14,7 @@ import { findGpuPreset, GPU_PRESETS, presetToGpuInfo } from '../core/gpu/presets
 import type { AnalysisResult, GpuInfo } from '../core/result';
 import { documentKind, type DocumentKindName } from '../core/scripts/kinds';
 import { MAX_NOTEBOOK_CHARS, MAX_SCRIPT_CHARS } from '../core/scripts/scan';
-import { scanScriptAsync } from '../core/scripts';
+import { scanScriptAsync, scriptFileRuns } from '../core/scripts';
 import type { ScriptScan, TrainingRun } from '../core/scripts/types';
 import { deviceGpuCount } from '../core/scripts/values';
 import { optionsForRun } from '../extension/run-options';
@@ -88,7 +88,8 @@ export async function scanFile(file: string, opts: ScanOptions, cache = new Map<
   } catch (e) {
     return { file, kind: kind.name, runs: [], notes: [], error: `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message.split('\n')[0]}` };
   }
-  const scan = await scanScriptAsync(text, kind.reader);
+  const ctx = kind.reader === 'python' || kind.reader === 'yaml' ? {} : { scriptRuns: scriptFileRuns(dirname(resolve(file))) };
+  const scan = await scanScriptAsync(text, kind.reader, undefined, ctx);
   return { file, kind: kind.name, runs: await reportRuns(scan, file, opts, cache), notes: scan.notes };
 }
 

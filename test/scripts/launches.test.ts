@@ -209,3 +209,23 @@ test("a notebook cell's view: runs anchored in the cell, ranges in the cell, the
   assert.deepEqual(v3.scan.runs[0].settings.batch!.range, { start: { line: 0, character: 35 }, end: { line: 0, character: 37 } });
   assert.deepEqual(notebookCellView(scan, 0).scan.runs, []);
 });
+
+test('a bare `python train.py` is a launch when the script beside it trains YOLO: its argparse defaults fill the gaps', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { scriptFileRuns } = await import('../../src/core/scripts/script-files');
+  const dir = mkdtempSync(join(tmpdir(), 'yolo-mem-scripts-'));
+  writeFileSync(join(dir, 'train.py'), 'import argparse\nparser = argparse.ArgumentParser()\nparser.add_argument("--weights", default="yolov5s.pt")\nparser.add_argument("--batch-size", type=int, default=32)\nopt = parser.parse_args()\n');
+  writeFileSync(join(dir, 'main.py'), 'import torch\nprint(torch.cuda.is_available())\n');
+  const src = 'python train.py\npython train.py --batch-size 8 --img 320\npython main.py\n';
+  // Without the files: a bare train.py says nothing about YOLO.
+  assert.equal(scanScript(src, 'shell').runs.length, 1);
+  const scan = scanScript(src, 'shell', { scriptRuns: scriptFileRuns(dir) });
+  assert.deepEqual(scan.runs.map((r) => [r.settings.model?.value, r.settings.batch?.value, r.settings.imgsz?.value]), [
+    ['yolov5s.pt', 32, undefined],
+    ['yolov5s.pt', 8, 320],
+  ]);
+  assert.deepEqual(scan.runs[0].settings.batch!.range, rangeIn(src, 'python «train.py»'));
+  assert.equal(scan.runs[0].settings.batch!.resolvedFrom, 'train.py line 4: 32');
+});

@@ -4,7 +4,7 @@
 
 import { pythonParser } from './python-parser';
 import { scanPython } from './python';
-import { scanShell } from './shell';
+import { scanShell, type ScriptRuns } from './shell';
 import { scanYaml } from './yaml-config';
 import { markdownBlocks } from './markdown';
 import { readNotebook } from './notebook';
@@ -36,7 +36,12 @@ function sizeNote(chars: number, limit: number): string {
 }
 
 /** Reads every training run in `text`. Never throws for bad input: problems become notes. */
-export function scanScript(text: string, language: ScriptLanguage): ScriptScan {
+/** What a scan may read besides the text: the Python scripts its commands run (script-files.ts). */
+export interface ScanContext {
+  scriptRuns?: ScriptRuns;
+}
+
+export function scanScript(text: string, language: ScriptLanguage, ctx: ScanContext = {}): ScriptScan {
   const limit = language === 'notebook' ? MAX_NOTEBOOK_CHARS : MAX_SCRIPT_CHARS;
   if (text.length > limit) return { language, runs: [], notes: [sizeNote(text.length, limit)] };
   const starts = lineStarts(text);
@@ -51,29 +56,29 @@ export function scanScript(text: string, language: ScriptLanguage): ScriptScan {
       return { language, runs: r.runs, notes: r.notes };
     }
     case 'shell':
-      return { language, runs: scanShell(frag, makeLocator(text, frag, starts)), notes: [] };
+      return { language, runs: scanShell(frag, makeLocator(text, frag, starts), ctx), notes: [] };
     case 'makefile':
-      return scanParts(language, text, starts, makefileParts(text));
+      return scanParts(language, text, starts, makefileParts(text), ctx);
     case 'dockerfile':
-      return scanParts(language, text, starts, dockerfileParts(text));
+      return scanParts(language, text, starts, dockerfileParts(text), ctx);
     case 'workflow':
-      return scanParts(language, text, starts, workflowParts(text));
+      return scanParts(language, text, starts, workflowParts(text), ctx);
     case 'markdown':
-      return scanMarkdown(text, starts);
+      return scanMarkdown(text, starts, ctx);
     case 'notebook':
-      return scanNotebook(text, starts);
+      return scanNotebook(text, starts, ctx);
   }
 }
 
 /** Shell fragments cut out of another syntax (launch-files.ts), with the variables it sets. */
-function scanParts(language: ScriptLanguage, text: string, starts: number[], parts: ShellParts): ScriptScan {
+function scanParts(language: ScriptLanguage, text: string, starts: number[], parts: ShellParts, ctx: ScanContext): ScriptScan {
   const runs: TrainingRun[] = [];
-  for (const frag of parts.frags) append(runs, scanShell(frag, makeLocator(text, frag, starts), { vars: parts.vars }));
+  for (const frag of parts.frags) append(runs, scanShell(frag, makeLocator(text, frag, starts), { ...ctx, vars: parts.vars }));
   runs.sort(byStart);
   return { language, runs, notes: [] };
 }
 
-function scanMarkdown(text: string, starts: number[]): ScriptScan {
+function scanMarkdown(text: string, starts: number[], ctx: ScanContext): ScriptScan {
   const runs: TrainingRun[] = [];
   const notes: string[] = [];
   for (const block of markdownBlocks(text)) {
@@ -87,7 +92,7 @@ function scanMarkdown(text: string, starts: number[]): ScriptScan {
       append(runs, r.runs);
       append(notes, r.notes.map((n) => `code block at line ${loc.line(0)}: ${n}`));
     } else {
-      append(runs, scanShell(block.frag, loc));
+      append(runs, scanShell(block.frag, loc, ctx));
     }
   }
   runs.sort(byStart);
@@ -106,7 +111,7 @@ function byStart(a: TrainingRun, b: TrainingRun): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
-function scanNotebook(text: string, starts: number[]): ScriptScan {
+function scanNotebook(text: string, starts: number[], ctx: ScanContext): ScriptScan {
   let nb: ReturnType<typeof readNotebook>;
   try {
     nb = readNotebook(text);
@@ -126,7 +131,7 @@ function scanNotebook(text: string, starts: number[]): ScriptScan {
   }
   if (nb.shell.trim()) {
     const sh = wholeFile(nb.shell);
-    append(found, scanShell(sh, makeLocator(nb.shell, sh, virtStarts)));
+    append(found, scanShell(sh, makeLocator(nb.shell, sh, virtStarts), ctx));
   }
   const offsetOf = (p: Position) => virtStarts[p.line] + p.character;
   const cellOf = (offset: number) => nb.cells.find((c) => offset >= c.start && offset <= c.start + c.length) ?? null;

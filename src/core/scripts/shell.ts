@@ -4,7 +4,7 @@
 // offsets through quotes and `\` line continuations, so each value maps back to its exact text.
 
 import type { Fragment, Locator } from './text';
-import type { SettingKey, TrainingRun, TrainingSettings } from './types';
+import { SETTING_KEYS, type SettingKey, type TrainingRun, type TrainingSettings } from './types';
 import { deviceGpuCount, makeSetting, setSetting, type Lit, type SettingSite, type Value } from './values';
 
 interface Token {
@@ -125,7 +125,13 @@ export type ShellVars = Map<string, { value: string; line: number }>;
 export interface ShellScanOptions {
   /** Variables set outside the shell text (Makefile `VAR = ...`, Dockerfile `ENV`, workflow `env:`). */
   vars?: ShellVars;
+  /** The training runs of a Python script a command runs (`python train.py`), when the caller can
+   *  read it (script-files.ts): its defaults fill what the command line leaves out, and a script
+   *  that trains YOLO makes a bare `python train.py` a launch. Null when not readable. */
+  scriptRuns?: ScriptRuns;
 }
+
+export type ScriptRuns = (scriptPath: string) => TrainingRun[] | null;
 
 /** `NAME=value` as one word (sh, PowerShell `$NAME=value`, cmd's `set NAME=value` after `set`). */
 const ASSIGN_RE = /^\$?(?:env:)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
@@ -179,7 +185,7 @@ export function scanShell(frag: Fragment, loc: Locator, opts: ShellScanOptions =
     }
     const launch = stripLaunchers(cmd.slice(k), env, vars);
     if (!launch) continue;
-    const run = yoloCommand(launch.words, loc, vars) ?? trainPyCommand(launch.words, loc, vars, launch.scriptAt);
+    const run = yoloCommand(launch.words, loc, vars) ?? trainPyCommand(launch.words, loc, vars, launch.scriptAt, opts.scriptRuns);
     if (!run) continue;
     // The launcher's first word starts the run (`nohup`, `CUDA_VISIBLE_DEVICES=0,1`, `torchrun`).
     run.range = loc.range(cmd[0].start, cmd[cmd.length - 1].end);
@@ -397,7 +403,7 @@ function isTrainingEntry(name: string, settings: TrainingSettings, yoloArgs: boo
   return /yolo|rtdetr|\.pt\b/i.test(model) || (/\.ya?ml\b/i.test(data) && (!!settings.batch || !!settings.imgsz));
 }
 
-function trainPyCommand(words: Token[], loc: Locator, vars: ShellVars, scriptAt?: number): TrainingRun | null {
+function trainPyCommand(words: Token[], loc: Locator, vars: ShellVars, scriptAt?: number, scriptRuns?: ScriptRuns): TrainingRun | null {
   const notes: string[] = [];
   let i = 0;
   let script: Token | undefined;
@@ -489,7 +495,19 @@ function trainPyCommand(words: Token[], loc: Locator, vars: ShellVars, scriptAt?
   const cfgGiven = cfg && ('unknown' in cfg.value || (typeof cfg.value.lit === 'string' && cfg.value.lit !== ''));
   const pick = cfgGiven ? cfg : (weights ?? cfg);
   if (pick && !settings.model) setSetting(settings, 'model', makeSetting('model', pick.value, pick.site));
-  if (!isTrainingEntry(scriptName, settings, yoloArgs)) return null;
+  // The script itself, when readable: its YOLO training run's values for what the command leaves out.
+  const own = /\.py$/i.test(script.value) && !script.value.includes('$') ? scriptRuns?.(script.value)?.find((r) => r.kind !== 'dataloader') : undefined;
+  if (own) {
+    const at = loc.range(script.start, script.end);
+    for (const key of SETTING_KEYS) {
+      const s = own.settings[key];
+      if (settings[key] || !s) continue;
+      // Its range is in the other file: here it points at the script's name on the command line.
+      const line = s.range.start.line + 1;
+      setSetting(settings, key, { value: s.value, raw: loc.text(script.start, script.end), range: at, resolvedFrom: `${scriptName} line ${line}: ${s.raw}`, ...(s.note ? { note: s.note } : {}) } as never);
+    }
+    notes.push(`values not on the command line are ${scriptName}'s own (${own.kind === 'yolov5-argparse' ? 'its argparse defaults' : 'its training call'})`);
+  } else if (!isTrainingEntry(scriptName, settings, yoloArgs)) return null;
   return {
     kind: 'yolov5-cli',
     range: loc.range(words[0].start, words[words.length - 1].end),
