@@ -77,6 +77,7 @@ export function isOnnx(uri: vscode.Uri): boolean {
 export class DocumentAnalyzer implements vscode.Disposable {
   private readonly states = new Map<string, DocState>();
   private readonly scans = new Map<string, { version: number; generation: number; promise: Promise<DocState> }>();
+  private readonly notebookScans = new Map<string, { version: number; promise: Promise<ScriptScan> }>();
   private readonly debouncer = new KeyedDebouncer(EDIT_DEBOUNCE_MS);
   private readonly emitter = new vscode.EventEmitter<DocState>();
   /** How to run each scheduled key again (its document, or its model file), including keys whose
@@ -296,7 +297,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
     }
     // The scan and the first GPU reading in parallel: the options need both.
     const request = nb ? { text, fileName: nb.uri.fsPath, languageId: 'jupyter' } : { text, fileName: doc.fileName, languageId: doc.languageId };
-    const [whole] = await Promise.all([this.client.extractScript(request, { token }), this.gpu.whenKnown(this.gpuWaitMs)]);
+    const [whole] = await Promise.all([nb ? this.notebookScan(nb, request, version) : this.client.extractScript(request, { token }), this.gpu.whenKnown(this.gpuWaitMs)]);
     const view = nb ? notebookCellView(whole, cellIndex) : null;
     const scan = view ? view.scan : whole;
     const dir = scriptDir(doc.uri);
@@ -315,6 +316,20 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const cur = this.states.get(uri);
     if (!cur || cur.version <= version) this.states.set(uri, st);
     return st;
+  }
+
+  /** One worker scan per notebook version, shared by its cells (each cell is its own document).
+   *  Not cancelled by one cell's token: the other cells wait on it too. */
+  private notebookScan(nb: vscode.NotebookDocument, request: { text: string; fileName: string; languageId: string }, version: number): Promise<ScriptScan> {
+    const key = nb.uri.toString();
+    const have = this.notebookScans.get(key);
+    if (have && have.version === version) return have.promise;
+    const promise = this.client.extractScript(request);
+    this.notebookScans.set(key, { version, promise });
+    promise.catch(() => {
+      if (this.notebookScans.get(key)?.promise === promise) this.notebookScans.delete(key);
+    });
+    return promise;
   }
 
   /** Resolve model paths named in the script: next to it, then in each workspace folder (async
