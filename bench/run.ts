@@ -17,6 +17,7 @@ import { loadProtobufjs } from './protobufjs';
 import { syntheticModel } from './synthetic';
 import { benchCheckpoint } from './checkpoint';
 import { benchEstimator } from './estimator';
+import { benchNotebookScan } from './notebook-scan';
 import { time, timeAsync } from './timing';
 
 process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
 main()
   .then(() => benchEstimator())
   .then(() => benchCheckpoint())
+  .then(() => benchNotebookScan(RUNS))
   .catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);

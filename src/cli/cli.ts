@@ -14,6 +14,7 @@ import { parseMemorySize } from '../core/gpu/memory-size';
 import { findGpuPreset, GPU_PRESETS, presetToGpuInfo } from '../core/gpu/presets';
 import { detectGpu } from './gpu';
 import { formatReport } from './format';
+import { scanMain } from './scan';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -35,6 +36,8 @@ export const USAGE = `usage: yolo-mem estimate <model> [--imgsz N] [--batch N[,N
   --gpu-memory SIZE   plan for a GPU of this size (e.g. 24GiB, 16GB, 12288MiB) instead of asking nvidia-smi
   --gpu NAME          plan for a known GPU model (e.g. h100, a100-80gb, t4, 4090): its memory, CUDA context and AMP rule
   --data DATA.yaml    read the dataset: boxes per image for the label assigner, host RAM for cache/loaders
+
+       yolo-mem scan FILE... [--json]   training launches in scripts, notebooks, READMEs, shell files (scan --help)
 
 exit codes: 0 ok, 1 the model could not be analysed, 2 bad usage`;
 
@@ -66,9 +69,13 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
         options.imgsz = positiveInt(flag, next());
         if (options.imgsz % 32 !== 0) throw new UsageError(`--imgsz must be a multiple of 32 (the model's largest stride), got ${options.imgsz}`);
         break;
-      case '--batch':
-        options.batch = String(next() ?? '').split(',').map((v) => positiveInt(flag, v));
+      case '--batch': {
+        const v = String(next() ?? '');
+        // -1 or a fraction in (0, 1): Ultralytics' AutoBatch, predicted on the GPU (src/core/autobatch.ts)
+        if (v === '-1' || /^0?\.\d+$/.test(v)) options.autoBatchFraction = v === '-1' ? 0.6 : Number(v);
+        else options.batch = v.split(',').map((x) => positiveInt(flag, x));
         break;
+      }
       case '--amp':
         options.amp = true;
         break;
@@ -154,6 +161,7 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'scan') return scanMain(argv.slice(1), io);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout(USAGE + '\n');
     return argv.length === 0 ? EXIT_USAGE : EXIT_OK;

@@ -17,6 +17,7 @@ import type { AnalyzeOptions } from './options';
 import { groupTotals } from './report/layers';
 import type { AnalysisResult, CurvePoint, Estimate, TimelinePoint } from './result';
 import { ampSupported } from './gpu/presets';
+import { predictAutoBatch } from './autobatch';
 
 export interface AnalyzeContext {
   /** Aborts long work (the worker passes cancellation through). */
@@ -64,7 +65,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   // report that size, so the estimate, the layer shapes and the memory all describe the same run
   const fixed = source.fixedImgsz === null ? null : checkImgsz(source.fixedImgsz, `${label}: the model's static input size`);
   const imgsz = fixed ?? options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${label}: the model's input size`));
-  const batches = options.batch && options.batch.length ? options.batch : [16];
+  let batches = options.batch && options.batch.length ? options.batch : [16];
   const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
   const margin = options.margin ?? DEFAULT_MARGIN;
   const gpu = options.gpu ?? null;
@@ -88,6 +89,23 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     assumptions.push(`${objects} boxes per image for the label assigner at batch ${firstPerGpu}, from the dataset (${dataset.summary.source})`);
   }
   const precision = amp ? 'amp' : 'fp32';
+  // AutoBatch: the batch is what Ultralytics will pick on this GPU (single-GPU only: under DDP
+  // 8.4's trainer stops with "AutoBatch with batch<1 not supported"). max_num_obj is 4 x the most
+  // labels one image has.
+  let autoBatch: AnalysisResult['autoBatch'];
+  if (options.autoBatchFraction !== undefined) {
+    autoBatch = null;
+    if (gpus > 1) assumptions.push(`AutoBatch is single-GPU only: Ultralytics refuses batch < 1 for multi-GPU training (batch ${batches[0]} is shown)`);
+    else if (!gpu) assumptions.push(`AutoBatch picks the batch from the GPU's memory; no GPU is known, so batch ${batches[0]} is shown`);
+    else {
+      const maxNumObj = 4 * (options.objectsPerImage ?? dataset?.summary.objects?.max ?? DEFAULT_OBJECTS_PER_IMAGE);
+      const p = predictAutoBatch({ build: (b) => source.build(b, imgsz, options.pruneRatio ?? 0), amp, fraction: options.autoBatchFraction, gpu, maxNumObj });
+      if (p) {
+        autoBatch = { batch: p.batch, fraction: p.fraction, availableBytes: p.availableBytes, profile: p.profile };
+        batches = [p.batch];
+      } else assumptions.push('AutoBatch finds no usable batch on this GPU (every probe runs out of memory)');
+    }
+  }
   const usable = gpu ? gpu.totalBytes * (1 - margin) : null;
 
   const cache = new Map<number, Evaluated>();
@@ -156,6 +174,11 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     });
   }
 
+  if (autoBatch) {
+    const e = estimates[0];
+    const verdict = e.fits === null ? '' : e.fits ? ', which fits' : `, which does not fit${e.limitedBy === 'validation' ? ' (validation)' : ''}`;
+    assumptions.unshift(`AutoBatch will pick ≈${autoBatch.batch} on this GPU (${Math.round(autoBatch.fraction * 100)} % of ${(autoBatch.availableBytes / 2 ** 30).toFixed(1)} GiB available); training at ${autoBatch.batch} needs ${(e.neededDevice / 2 ** 30).toFixed(1)} GiB${verdict}`);
+  }
   const maxBatch = usable === null ? null : findMaxBatch(evaluate, fits, gpus);
   const curveTop = options.curveMax ?? Math.max(64, 2 * (maxBatch ?? 32));
   const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
@@ -180,7 +203,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     notes: [...(source.notes ?? []), ...first.graph.notes],
   };
   const deployment = deploymentWhatIf(source.build(1, imgsz, options.pruneRatio ?? 0), options.deployPrecision ?? 'fp16');
-  return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions };
+  return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions, ...(autoBatch !== undefined ? { autoBatch } : {}) };
 }
 
 /** On a GPU smaller than what the allocator would cache, PyTorch releases free cached segments

@@ -37,6 +37,9 @@ export interface AnalyzeOptions {
   cache?: false | 'ram' | 'disk';
   /** Free host RAM to check the data pipeline against (default: this machine's). */
   freeRamBytes?: number;
+  /** Ultralytics AutoBatch (`batch=-1` → 0.6, `batch=0.7` → 0.7): the batch estimated is the one AutoBatch
+   *  is predicted to pick on `gpu` (src/core/autobatch.ts); without a GPU, `batch` is used. */
+  autoBatchFraction?: number;
   /** Compute the memory-vs-batch curve up to this batch (default: 2 x max batch, at least 64). */
   curveMax?: number;
 }

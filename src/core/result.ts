@@ -163,6 +163,16 @@ export interface DatasetSummary {
   notes: string[];
 }
 
+/** What AutoBatch is predicted to pick (AnalyzeOptions.autoBatchFraction); `estimates[0]` is at that batch. */
+export interface AutoBatchResult {
+  batch: number;
+  fraction: number;
+  /** What AutoBatch reads as available (total minus the CUDA context). */
+  availableBytes: number;
+  /** Its profile as modelled: memory_reserved() after forward + backward per probed batch (null: out of memory). */
+  profile: Array<{ batch: number; reservedBytes: number | null }>;
+}
+
 export interface AnalysisResult {
   model: AnalysisModel;
   gpu: GpuInfo | null;
@@ -184,4 +194,6 @@ export interface AnalysisResult {
   dataset: DatasetSummary | null;
   /** Assumptions that shaped the numbers (optimizer 'auto' resolution, objects per image, ...). */
   assumptions: string[];
+  /** Present when AutoBatch was asked for (autoBatchFraction): its predicted pick, null without a GPU. */
+  autoBatch?: AutoBatchResult | null;
 }

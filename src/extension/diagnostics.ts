@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Range } from '../core/scripts/types';
 import { batchProblem, DIAGNOSTIC_CODE, DIAGNOSTIC_SOURCE, type BatchProblem } from './batch-diagnostics';
+import { autoBatchProblem } from './autobatch-diagnostics';
 import { CACHE_DIAGNOSTIC_CODE, cacheProblem } from './cache-diagnostics';
 import { SCRIPT_LANGUAGES, type DocState, type DocumentAnalyzer } from './documents';
 import type { Settings } from './settings';
@@ -50,7 +51,7 @@ export class BatchDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
     const out: vscode.Diagnostic[] = [];
     for (const r of state.runs) {
       if (!r.result) continue;
-      const p = batchProblem(r.run, r.result, r.batchFromScript);
+      const p = batchProblem(r.run, r.result, r.batchFromScript) ?? autoBatchProblem(r.run, r.result);
       if (p) {
         const d = new vscode.Diagnostic(toRange(p.range), p.message, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);
         d.source = DIAGNOSTIC_SOURCE;

@@ -10,16 +10,21 @@ import * as vscode from 'vscode';
 import { datasetYamlPath } from '../core/dataset/paths';
 import type { AnalyzeOptions } from '../core/options';
 import type { AnalysisResult } from '../core/result';
+import { notebookCellView } from '../core/scripts/cells';
+import { documentKind, SCRIPT_LANGUAGE_IDS } from '../core/scripts/kinds';
 import type { ScriptScan, TrainingRun } from '../core/scripts/types';
 import { WorkerError } from '../protocol/worker';
 import { KeyedDebouncer } from './debounce';
 import type { EstimateService } from './estimates';
 import type { GpuState } from './gpu-state';
+import { cellIndexOf, notebookOfCell, notebookText, notebookVersion } from './notebook-cells';
 import { optionsForModel, optionsForRun } from './run-options';
 import type { Settings } from './settings';
 import type { CancellationLike, WorkerClient } from './worker-client';
 
-export const SCRIPT_LANGUAGES = ['python', 'yaml', 'shellscript'] as const;
+/** Every language id the script reader serves: the document-kind registry's (src/core/scripts/kinds.ts),
+ *  so activation, hover, diagnostics and the watcher agree. */
+export const SCRIPT_LANGUAGES: readonly string[] = SCRIPT_LANGUAGE_IDS;
 /** Quiet time after the last edit before re-estimating. */
 export const EDIT_DEBOUNCE_MS = 400;
 /** How long an estimate waits for the first nvidia-smi reading (quick once the driver is up; the
@@ -77,6 +82,7 @@ export function isBinaryModel(uri: vscode.Uri): boolean {
 export class DocumentAnalyzer implements vscode.Disposable {
   private readonly states = new Map<string, DocState>();
   private readonly scans = new Map<string, { version: number; generation: number; promise: Promise<DocState> }>();
+  private readonly notebookScans = new Map<string, { version: number; promise: Promise<ScriptScan> }>();
   private readonly debouncer = new KeyedDebouncer(EDIT_DEBOUNCE_MS);
   private readonly emitter = new vscode.EventEmitter<DocState>();
   /** How to run each scheduled key again (its document, or its model file), including keys whose
@@ -109,7 +115,9 @@ export class DocumentAnalyzer implements vscode.Disposable {
   }
 
   static handles(doc: vscode.TextDocument): boolean {
-    return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-notebook-cell') && (SCRIPT_LANGUAGES as readonly string[]).includes(doc.languageId);
+    if (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled' && doc.uri.scheme !== 'vscode-notebook-cell') return false;
+    // By language id, or by name for a file VS Code has no language for (a Dockerfile.gpu as plain text).
+    return SCRIPT_LANGUAGES.includes(doc.languageId) || (doc.languageId === 'plaintext' && documentKind(doc.fileName) !== null);
   }
 
   get(uri: vscode.Uri | string): DocState | undefined {
@@ -122,6 +130,16 @@ export class DocumentAnalyzer implements vscode.Disposable {
 
   /** Re-analyze after the quiet period (edits, file events). */
   schedule(doc: vscode.TextDocument, delayMs = EDIT_DEBOUNCE_MS): void {
+    // A notebook cell's runs depend on the cells above it: an edit re-reads every code cell.
+    const nb = notebookOfCell(doc);
+    if (nb) {
+      for (const cell of nb.getCells()) if (cell.kind === vscode.NotebookCellKind.Code) this.scheduleOne(cell.document, delayMs);
+      return;
+    }
+    this.scheduleOne(doc, delayMs);
+  }
+
+  private scheduleOne(doc: vscode.TextDocument, delayMs: number): void {
     const key = doc.uri.toString();
     this.reruns.set(key, (ms) => this.schedule(doc, ms));
     this.debouncer.schedule(key, (token) => this.analyze(doc, token), delayMs);
@@ -156,14 +174,15 @@ export class DocumentAnalyzer implements vscode.Disposable {
    *  call this: it does not wait for estimates. */
   scan(doc: vscode.TextDocument, token?: CancellationLike): Promise<DocState> {
     const key = doc.uri.toString();
+    const version = versionOf(doc);
     if (!this.rebuild.delete(key)) {
       const have = this.states.get(key);
-      if (have && have.version === doc.version && have.generation === this.generation && (have.scan || have.kind === 'model')) return Promise.resolve(have);
+      if (have && have.version === version && have.generation === this.generation && (have.scan || have.kind === 'model')) return Promise.resolve(have);
       const pending = this.scans.get(key);
-      if (pending && pending.version === doc.version && pending.generation === this.generation) return pending.promise;
+      if (pending && pending.version === version && pending.generation === this.generation) return pending.promise;
     }
     const promise = this.buildState(doc, token);
-    this.scans.set(key, { version: doc.version, generation: this.generation, promise });
+    this.scans.set(key, { version, generation: this.generation, promise });
     promise.finally(() => {
       if (this.scans.get(key)?.promise === promise) this.scans.delete(key);
     }).catch(() => undefined);
@@ -180,7 +199,7 @@ export class DocumentAnalyzer implements vscode.Disposable {
       if (e instanceof WorkerError && e.kind === 'cancelled') return undefined;
       const err = e instanceof WorkerError ? e : new WorkerError('internal', String(e));
       this.log.warn(`${doc.uri.fsPath}: could not read training settings: ${err.message}`);
-      state = { uri: doc.uri.toString(), version: doc.version, kind: 'script', runs: [], error: err };
+      state = { uri: doc.uri.toString(), version: versionOf(doc), kind: 'script', runs: [], error: err };
       this.publish(state);
       return state;
     }
@@ -276,8 +295,12 @@ export class DocumentAnalyzer implements vscode.Disposable {
 
   private async buildState(doc: vscode.TextDocument, token?: CancellationLike): Promise<DocState> {
     const uri = doc.uri.toString();
-    const version = doc.version;
-    const text = doc.getText();
+    const version = versionOf(doc);
+    // A notebook cell is read as its whole notebook (cells in order, `!` lines as shell); the
+    // runs anchored in this cell are then shown in the cell's coordinates.
+    const nb = notebookOfCell(doc);
+    const cellIndex = nb ? cellIndexOf(nb, doc) : -1;
+    const text = nb ? notebookText(nb) : doc.getText();
     if (doc.languageId === 'yaml' && isModelYaml(text)) {
       await this.gpu.whenKnown(this.gpuWaitMs);
       const generation = this.generation;
@@ -287,7 +310,10 @@ export class DocumentAnalyzer implements vscode.Disposable {
       return st;
     }
     // The scan and the first GPU reading in parallel: the options need both.
-    const [scan] = await Promise.all([this.client.extractScript({ text, fileName: doc.fileName, languageId: doc.languageId }, { token }), this.gpu.whenKnown(this.gpuWaitMs)]);
+    const request = nb ? { text, fileName: nb.uri.fsPath, languageId: 'jupyter' } : { text, fileName: doc.fileName, languageId: doc.languageId };
+    const [whole] = await Promise.all([nb ? this.notebookScan(nb, request, version) : this.client.extractScript(request, { token }), this.gpu.whenKnown(this.gpuWaitMs)]);
+    const view = nb ? notebookCellView(whole, cellIndex) : null;
+    const scan = view ? view.scan : whole;
     const dir = scriptDir(doc.uri);
     const [files, datasets] = await Promise.all([this.findModelFiles(doc, scan), existingDatasets(scan, dir)]);
     // Read after the last await, together: the generation says which GPU and settings these are.
@@ -295,7 +321,8 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const settings = this.settings();
     const gpu = this.gpu.snapshot.planning;
     const runs: RunState[] = scan.runs.map((run, index) => {
-      const r = optionsForRun(run, settings, gpu, (spec) => files.get(spec), { dir, fileExists: (p) => datasets.has(p) });
+      // Options from the notebook-wide run: its settings' values are the same, its ranges are the file's.
+      const r = optionsForRun(view ? whole.runs[view.runIndices[index]] : run, settings, gpu, (spec) => files.get(spec), { dir, fileExists: (p) => datasets.has(p) });
       if (!r.ok) return { run, index, assumed: [], batchFromScript: false, reason: r.reason };
       return { run, index, options: r.value.options, assumed: r.value.assumed, batchFromScript: r.value.batchFromScript, result: this.estimates.peek(r.value.options) };
     });
@@ -303,6 +330,20 @@ export class DocumentAnalyzer implements vscode.Disposable {
     const cur = this.states.get(uri);
     if (!cur || cur.version <= version) this.states.set(uri, st);
     return st;
+  }
+
+  /** One worker scan per notebook version, shared by its cells (each cell is its own document).
+   *  Not cancelled by one cell's token: the other cells wait on it too. */
+  private notebookScan(nb: vscode.NotebookDocument, request: { text: string; fileName: string; languageId: string }, version: number): Promise<ScriptScan> {
+    const key = nb.uri.toString();
+    const have = this.notebookScans.get(key);
+    if (have && have.version === version) return have.promise;
+    const promise = this.client.extractScript(request);
+    this.notebookScans.set(key, { version, promise });
+    promise.catch(() => {
+      if (this.notebookScans.get(key)?.promise === promise) this.notebookScans.delete(key);
+    });
+    return promise;
   }
 
   /** Resolve model paths named in the script: next to it, then in each workspace folder (async
@@ -338,6 +379,13 @@ export class DocumentAnalyzer implements vscode.Disposable {
     this.debouncer.dispose();
     this.emitter.dispose();
   }
+}
+
+/** The version a document's analysis is for: a notebook cell's also changes when any cell of its
+ *  notebook does (its runs read the cells above it). */
+function versionOf(doc: vscode.TextDocument): number {
+  const nb = notebookOfCell(doc);
+  return nb ? notebookVersion(nb) : doc.version;
 }
 
 /** The folder a saved script (or notebook, for its cells) is in: where its training process is

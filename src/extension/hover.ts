@@ -57,7 +57,9 @@ export class MemoryHover implements vscode.HoverProvider, vscode.Disposable {
     if (cached) {
       const card = renderHoverCard(cached, { batch: options.batch?.[0], link: { uri: doc.uri.toString(), options } });
       const assumed = run.assumed.length ? `\n\n_Assumed: ${run.assumed.join('; ')}_` : '';
-      return new vscode.Hover(markdown(card + assumed), range);
+      // AutoBatch (batch=-1 / 0.7): its predicted pick and what training at it needs (core/autobatch.ts).
+      const auto = cached.autoBatch ? `\n\n$(zap) ${cached.assumptions.find((a) => a.startsWith('AutoBatch will pick')) ?? ''}` : '';
+      return new vscode.Hover(markdown(card + auto + assumed), range);
     }
     const err = this.estimates.lastError(options);
     if (err && !this.estimates.isRunning(options)) return new vscode.Hover(markdown(renderErrorCard(options.model, err.message)), range);

@@ -6,6 +6,7 @@
 // that had to be assumed is listed in `assumed`, so the hover can say what the numbers rest on.
 
 import { isAbsolute, resolve } from 'node:path';
+import { autoBatchFraction } from '../core/autobatch';
 import { ampSupported } from '../core/gpu/presets';
 import type { AnalyzeOptions, OptimizerChoice } from '../core/options';
 import type { GpuInfo } from '../core/result';
@@ -103,13 +104,18 @@ export function optionsForRun(
 
   let batch = est.batch;
   let batchFromScript = false;
+  let autoFraction: number | undefined;
   const b = s.batch?.value;
   if (typeof b === 'number' && Number.isInteger(b) && b >= 1) {
     batch = b;
     batchFromScript = true;
+  } else if (typeof b === 'number' && autoBatchFraction(b) !== null) {
+    // Ultralytics: batch=-1 or a fraction in (0, 1) means AutoBatch picks the size at run time; the
+    // estimate predicts its pick on the planned GPU (src/core/autobatch.ts).
+    autoFraction = autoBatchFraction(b)!;
+    assumed.push(`batch=${s.batch!.raw} is AutoBatch: the estimate is at the batch it is predicted to pick on this GPU`);
   } else if (typeof b === 'number') {
-    // Ultralytics: batch=-1 or a fraction in (0, 1) means AutoBatch picks the size at run time.
-    assumed.push(`batch=${s.batch!.raw} is AutoBatch (chosen at run time); showing batch ${batch}`);
+    assumed.push(`batch=${s.batch!.raw} is not a usable batch size; using ${batch}`);
   } else {
     assumed.push(s.batch ? `batch not known from the text (${s.batch.note ?? s.batch.raw}); using ${batch}` : `batch not set; using ${batch}`);
   }
@@ -150,6 +156,7 @@ export function optionsForRun(
     margin: est.margin,
     objectsPerImage: est.objectsPerImage,
   };
+  if (autoFraction !== undefined) options.autoBatchFraction = autoFraction;
   const gpus = deviceGpuCount(s.device?.value);
   if (gpus !== null && gpus > 1) options.gpus = gpus;
   if (typeof s.epochs?.value === 'number') options.epochs = s.epochs.value;

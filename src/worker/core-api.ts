@@ -3,7 +3,8 @@
 import { analyze } from '../core/analyze';
 import { discoverGpus } from '../core/gpu/discover';
 import { openModel } from '../core/model-source';
-import { detectScriptLanguage, scanScriptAsync } from '../core/scripts';
+import { dirname, isAbsolute } from 'node:path';
+import { detectScriptLanguage, scanScriptAsync, scriptFileRuns } from '../core/scripts';
 import { WorkerError } from '../protocol/worker';
 import { datasetFiles, forgetDatasetScans } from './dataset-files';
 import type { CoreApi } from './handlers';
@@ -15,7 +16,9 @@ export const coreApi: CoreApi = {
     const language = detectScriptLanguage(params.fileName, params.languageId);
     if (!language) throw new WorkerError('input', `${params.fileName}: not a Python, YAML, shell, Markdown or notebook file`, params.fileName);
     // The build copies the grammar next to the bundle (dist/); from source it is found in node_modules.
-    return scanScriptAsync(params.text, language, wasmDir());
+    // A saved file's launch lines may run scripts beside it: those are read for their defaults.
+    const ctx = isAbsolute(params.fileName) && language !== 'python' && language !== 'yaml' ? { scriptRuns: scriptFileRuns(dirname(params.fileName)) } : {};
+    return scanScriptAsync(params.text, language, wasmDir(), ctx);
   },
   // Never throws: every nvidia-smi failure is a typed state. The worker's own environment is the
   // extension host's, so CUDA_VISIBLE_DEVICES applies as it would to a training run started there.

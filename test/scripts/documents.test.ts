@@ -63,6 +63,7 @@ test('markdown corpus: bash, python and yaml blocks in a README', () => {
     '```',
     '',
     '```yaml',
+    'imgsz: 320',
     'batch: 8',
     '```',
     '',
@@ -75,7 +76,7 @@ test('markdown corpus: bash, python and yaml blocks in a README', () => {
   checkRuns(scan, src, [
     { kind: 'cli', settings: { imgsz: [640, '640'], model: ['yolov8n.pt', 'yolov8n.pt'] } },
     { kind: 'ultralytics-api', settings: { model: ['yolov8n.pt', '"yolov8n.pt"'], batch: [32, '32'], imgsz: [640, 'imgsz=«640», batch'] } },
-    { kind: 'yaml-config', settings: { batch: [8, 'batch: «8»'] } },
+    { kind: 'yaml-config', settings: { batch: [8, 'batch: «8»'], imgsz: [320, 'imgsz: «320»'] } },
   ]);
 });
 

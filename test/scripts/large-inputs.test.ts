@@ -20,7 +20,7 @@ test('a Markdown file with 150,000 shell training lines gives its runs, not a Ra
 });
 
 test('argparse parsers count toward the cap on runs, with a note', () => {
-  const src = Array.from({ length: MAX_RUNS + 5 }, (_, i) => `p${i}.add_argument('--batch-size', default=${i})`).join('\n') + '\n';
+  const src = '# YOLOv5 look-alike\n' + Array.from({ length: MAX_RUNS + 5 }, (_, i) => `p${i}.add_argument('--batch-size', default=${i})`).join('\n') + '\n';
   const scan = scanScript(src, 'python');
   assert.equal(scan.runs.length, MAX_RUNS);
   assert.equal(scan.runs[MAX_RUNS - 1].settings.batch!.value, MAX_RUNS - 1);

@@ -18,6 +18,9 @@ const LANGS: Record<string, BlockLanguage> = {
   yaml: 'yaml', yml: 'yaml',
 };
 
+/** Fence languages whose blocks are transcripts: prompts before commands, output after. */
+const SESSIONS = new Set(['console', 'shellsession', 'terminal']);
+
 export function markdownBlocks(text: string): CodeBlock[] {
   const blocks: CodeBlock[] = [];
   const lineRe = /[^\r\n]*(\r\n|\r|\n|$)/g;
@@ -27,22 +30,34 @@ export function markdownBlocks(text: string): CodeBlock[] {
     if (lineRe.lastIndex >= text.length) break;
   }
   for (let i = 0; i < lines.length; i++) {
-    const open = /^( {0,3})(`{3,}|~{3,})\s*([^\s`{]*)/.exec(lines[i].text);
+    // Any indentation: MkDocs tabs and admonitions (`=== "CLI"`) indent their fences by 4.
+    const open = /^( *)(`{3,}|~{3,})\s*([^\s`{]*)/.exec(lines[i].text);
     if (!open) continue;
     const indent = open[1].length;
     const fence = open[2];
     const lang = LANGS[open[3].toLowerCase().replace(/^\{?\.?/, '')];
     let j = i + 1;
-    const closeRe = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
+    const closeRe = new RegExp(`^ *${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`);
     while (j < lines.length && !closeRe.test(lines[j].text)) j++;
     if (lang) {
       let body = '';
       const segments: Segment[] = [];
+      // A console transcript: only `$ ` lines (and the lines they continue) are commands; the
+      // rest is the commands' output, blanked so nothing in it reads as a launch.
+      const session = SESSIONS.has(open[3].toLowerCase());
+      let continued = false;
       for (let k = i + 1; k < j; k++) {
         const l = lines[k];
         const cut = Math.min(indent, /^ */.exec(l.text)![0].length);
         segments.push({ from: body.length, to: l.start + cut, length: l.text.length - cut + l.eol.length });
-        body += l.text.slice(cut) + l.eol;
+        let text = l.text.slice(cut);
+        if (session) {
+          const command: boolean = continued || /^\s*(\$|PS\s?>|\(.*\)\s*\$)\s/.test(text);
+          continued = command && /\\$/.test(text);
+          if (!command) text = text.replace(/[^\r\n]/g, ' ');
+          else text = text.replace(/^(\s*)\((\S*)\)(\s*)\$/, (m) => m.replace(/[^$]/g, ' '));
+        }
+        body += text + l.eol;
       }
       if (segments.length) blocks.push({ language: lang, frag: { text: body, segments } });
     }

@@ -84,16 +84,23 @@ class JsonSpans {
 
   private string(): JNode {
     const start = this.i;
-    this.i++;
-    while (this.i < this.s.length) {
-      const c = this.s[this.i];
-      if (c === '\\') this.i += 2;
-      else if (c === '"') {
-        this.i++;
+    // Jump from quote to quote (native indexOf: notebooks are mostly long output strings); a quote
+    // preceded by an odd number of backslashes is escaped.
+    let at = start + 1;
+    for (;;) {
+      const q = this.s.indexOf('"', at);
+      if (q < 0) {
+        this.i = this.s.length;
+        return this.fail('unterminated string');
+      }
+      let slashes = 0;
+      while (this.s.charCodeAt(q - 1 - slashes) === 92) slashes++;
+      if (slashes % 2 === 0) {
+        this.i = q + 1;
         return { t: 'str', start, end: this.i };
-      } else this.i++;
+      }
+      at = q + 1;
     }
-    return this.fail('unterminated string');
   }
 }
 
@@ -200,11 +207,21 @@ export function readNotebook(fileText: string): NotebookText {
     }
     const py: string[] = [];
     const sh: string[] = [];
+    // IPython joins a line ending in `\` with the next before running it: a `!cmd \` goes on in
+    // lines that carry no `!` of their own.
+    let continued = false;
     for (const line of lines) {
       const m = /^(\s*)([!%])/.exec(line);
-      if (m && m[2] === '!') {
+      if (continued) {
+        py.push(blank(line));
+        sh.push(line);
+      } else if (m && m[2] === '!') {
         py.push(blank(line));
         sh.push(`${m[1]} ${line.slice(m[0].length)}`);
+      } else if (m && /^%run\s/.test(line.slice(m[1].length))) {
+        // `%run train.py --batch 16` runs the script with those arguments, as `python train.py` would.
+        py.push(blank(line));
+        sh.push(`${m[1]}    ${line.slice(m[0].length + 3)}`);
       } else if (m) {
         py.push(blank(line));
         sh.push(blank(line));
@@ -212,6 +229,7 @@ export function readNotebook(fileText: string): NotebookText {
         py.push(line);
         sh.push(blank(line));
       }
+      continued = (continued || m?.[2] === '!') && /\\\s*$/.test(line);
     }
     python += `${py.join('\n')}\n`;
     shell += `${sh.join('\n')}\n`;

@@ -4,10 +4,13 @@
 
 import { pythonParser } from './python-parser';
 import { scanPython } from './python';
-import { scanShell } from './shell';
+import { scanShell, type ScriptRuns } from './shell';
 import { scanYaml } from './yaml-config';
 import { markdownBlocks } from './markdown';
 import { readNotebook } from './notebook';
+import { documentKind } from './kinds';
+import { dockerfileParts, makefileParts, workflowParts, type ShellParts } from './launch-files';
+import { launchesOnly } from './launches';
 import { containsPosition, lineStarts, makeLocator, positionAt, toFileOffset, wholeFile, type Fragment } from './text';
 import { SETTING_KEYS, type Position, type Range, type ScriptLanguage, type ScriptScan, type Setting, type SettingKey, type TrainingRun } from './types';
 
@@ -16,30 +19,9 @@ export const MAX_SCRIPT_CHARS = 2 * 1024 * 1024;
 /** Notebooks carry their outputs (often base64 images), so they may be larger. */
 export const MAX_NOTEBOOK_CHARS = 20 * 1024 * 1024;
 
-/** The reader for a file, from its VS Code language id or its name; null when none applies. */
+/** The reader for a file, from its VS Code language id or its name (the registry in kinds.ts); null when none applies. */
 export function detectScriptLanguage(fileName: string, languageId?: string): ScriptLanguage | null {
-  switch (languageId) {
-    case 'python':
-      return 'python';
-    case 'yaml':
-      return 'yaml';
-    case 'shellscript':
-    case 'bat':
-    case 'powershell':
-      return 'shell';
-    case 'markdown':
-      return 'markdown';
-    case 'jupyter':
-    case 'ipynb':
-      return 'notebook';
-  }
-  const ext = /\.([^./\\]+)$/.exec(fileName.toLowerCase())?.[1] ?? '';
-  if (ext === 'py' || ext === 'pyw') return 'python';
-  if (ext === 'yaml' || ext === 'yml') return 'yaml';
-  if (['sh', 'bash', 'zsh', 'bat', 'cmd', 'ps1'].includes(ext)) return 'shell';
-  if (ext === 'md' || ext === 'markdown') return 'markdown';
-  if (ext === 'ipynb') return 'notebook';
-  return null;
+  return documentKind(fileName, languageId)?.reader ?? null;
 }
 
 function requireParser() {
@@ -54,7 +36,12 @@ function sizeNote(chars: number, limit: number): string {
 }
 
 /** Reads every training run in `text`. Never throws for bad input: problems become notes. */
-export function scanScript(text: string, language: ScriptLanguage): ScriptScan {
+/** What a scan may read besides the text: the Python scripts its commands run (script-files.ts). */
+export interface ScanContext {
+  scriptRuns?: ScriptRuns;
+}
+
+export function scanScript(text: string, language: ScriptLanguage, ctx: ScanContext = {}): ScriptScan {
   const limit = language === 'notebook' ? MAX_NOTEBOOK_CHARS : MAX_SCRIPT_CHARS;
   if (text.length > limit) return { language, runs: [], notes: [sizeNote(text.length, limit)] };
   const starts = lineStarts(text);
@@ -62,36 +49,50 @@ export function scanScript(text: string, language: ScriptLanguage): ScriptScan {
   switch (language) {
     case 'python': {
       const r = scanPython(requireParser(), frag, makeLocator(text, frag, starts));
-      return { language, runs: r.runs, notes: r.notes };
+      return { language, runs: launchesOnly(r.runs, text), notes: r.notes };
     }
     case 'yaml': {
       const r = scanYaml(frag, makeLocator(text, frag, starts));
       return { language, runs: r.runs, notes: r.notes };
     }
     case 'shell':
-      return { language, runs: scanShell(frag, makeLocator(text, frag, starts)), notes: [] };
+      return { language, runs: scanShell(frag, makeLocator(text, frag, starts), ctx), notes: [] };
+    case 'makefile':
+      return scanParts(language, text, starts, makefileParts(text), ctx);
+    case 'dockerfile':
+      return scanParts(language, text, starts, dockerfileParts(text), ctx);
+    case 'workflow':
+      return scanParts(language, text, starts, workflowParts(text), ctx);
     case 'markdown':
-      return scanMarkdown(text, starts);
+      return scanMarkdown(text, starts, ctx);
     case 'notebook':
-      return scanNotebook(text, starts);
+      return scanNotebook(text, starts, ctx);
   }
 }
 
-function scanMarkdown(text: string, starts: number[]): ScriptScan {
+/** Shell fragments cut out of another syntax (launch-files.ts), with the variables it sets. */
+function scanParts(language: ScriptLanguage, text: string, starts: number[], parts: ShellParts, ctx: ScanContext): ScriptScan {
+  const runs: TrainingRun[] = [];
+  for (const frag of parts.frags) append(runs, scanShell(frag, makeLocator(text, frag, starts), { ...ctx, vars: parts.vars }));
+  runs.sort(byStart);
+  return { language, runs, notes: [] };
+}
+
+function scanMarkdown(text: string, starts: number[], ctx: ScanContext): ScriptScan {
   const runs: TrainingRun[] = [];
   const notes: string[] = [];
   for (const block of markdownBlocks(text)) {
     const loc = makeLocator(text, block.frag, starts);
     if (block.language === 'python') {
       const r = scanPython(requireParser(), block.frag, loc);
-      append(runs, r.runs);
+      append(runs, launchesOnly(r.runs, block.frag.text));
       append(notes, r.notes.map((n) => `code block at line ${loc.line(0)}: ${n}`));
     } else if (block.language === 'yaml') {
       const r = scanYaml(block.frag, loc);
       append(runs, r.runs);
       append(notes, r.notes.map((n) => `code block at line ${loc.line(0)}: ${n}`));
     } else {
-      append(runs, scanShell(block.frag, loc));
+      append(runs, scanShell(block.frag, loc, ctx));
     }
   }
   runs.sort(byStart);
@@ -110,7 +111,7 @@ function byStart(a: TrainingRun, b: TrainingRun): number {
   return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
 }
 
-function scanNotebook(text: string, starts: number[]): ScriptScan {
+function scanNotebook(text: string, starts: number[], ctx: ScanContext): ScriptScan {
   let nb: ReturnType<typeof readNotebook>;
   try {
     nb = readNotebook(text);
@@ -125,12 +126,12 @@ function scanNotebook(text: string, starts: number[]): ScriptScan {
   if (nb.python.trim()) {
     const py = wholeFile(nb.python);
     const r = scanPython(requireParser(), py, makeLocator(nb.python, py, virtStarts));
-    append(found, r.runs);
+    append(found, launchesOnly(r.runs, nb.python));
     append(notes, r.notes);
   }
   if (nb.shell.trim()) {
     const sh = wholeFile(nb.shell);
-    append(found, scanShell(sh, makeLocator(nb.shell, sh, virtStarts)));
+    append(found, scanShell(sh, makeLocator(nb.shell, sh, virtStarts), ctx));
   }
   const offsetOf = (p: Position) => virtStarts[p.line] + p.character;
   const cellOf = (offset: number) => nb.cells.find((c) => offset >= c.start && offset <= c.start + c.length) ?? null;
@@ -147,6 +148,8 @@ function scanNotebook(text: string, starts: number[]): ScriptScan {
   for (const run of found) {
     const cell = cellOf(offsetOf(run.range.start));
     if (cell) run.cell = cell.index;
+    const runInCell = toCell(run.range, nb.frag);
+    if (runInCell) run.cellRange = runInCell.range;
     for (const key of SETTING_KEYS) {
       const s = run.settings[key] as Setting<unknown> | undefined;
       if (!s) continue;

@@ -6,6 +6,12 @@
 import type { Position, Range } from './types';
 
 export function lineStarts(text: string): number[] {
+  // Text without carriage returns (most files, every notebook JSON): native indexOf per line.
+  if (text.indexOf('\r') < 0) {
+    const out = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+    return out;
+  }
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -94,9 +94,12 @@ export interface TrainingRun {
   notes: string[];
   /** Notebooks: index of the cell the run is in. */
   cell?: number;
+  /** Notebooks: `range` inside that cell's text (where the launch starts, for reports). */
+  cellRange?: Range;
 }
 
-export type ScriptLanguage = 'python' | 'yaml' | 'shell' | 'markdown' | 'notebook';
+/** The reader a file is read with (see kinds.ts for which files get which). */
+export type ScriptLanguage = 'python' | 'yaml' | 'shell' | 'markdown' | 'notebook' | 'makefile' | 'dockerfile' | 'workflow';
 
 export interface ScriptScan {
   language: ScriptLanguage;

@@ -73,9 +73,24 @@ export function scanYaml(frag: Fragment, loc: Locator): { runs: TrainingRun[]; n
       const pick = cfgGiven ? cfg : weights;
       if (pick) settings.model = makeSetting('model', pick.value, pick.site) as TrainingSettings['model'];
     }
-    if (!Object.keys(settings).length) continue;
+    if (!Object.keys(settings).length || !isTrainingArgs(root, settings)) continue;
     const r = root.range ?? [0, frag.text.length];
     runs.push({ kind: 'yaml-config', range: loc.range(r[0], r[1]), settings, calls: [], notes: [] });
   }
   return { runs, notes };
+}
+
+/** Keys only Ultralytics' args.yaml / default.yaml and YOLOv5's opt.yaml / hyp files carry. */
+const YOLO_KEYS = new Set(['imgsz', 'img_size', 'task', 'mode', 'close_mosaic', 'single_cls', 'rect', 'cos_lr', 'noautoanchor', 'noval', 'evolve', 'hyp', 'mosaic', 'fliplr', 'hsv_h', 'nbs', 'overlap_mask', 'multi_scale', 'cache']);
+
+/**
+ * A YAML of training arguments for YOLO, not any config that says `optimizer:` or `batch_size:`
+ * (Hydra, Lightning, MMDetection...): it names a YOLO model, or it has a key only YOLO's training
+ * arguments use together with a batch or image size.
+ */
+function isTrainingArgs(root: { items: Array<{ key: unknown }> }, settings: TrainingSettings): boolean {
+  const model = settings.model?.value ?? settings.model?.raw ?? '';
+  if (/yolo|rtdetr|\.pt$/i.test(model)) return true;
+  const keys = root.items.map((p) => (isScalar(p.key) ? String(p.key.value) : ''));
+  return keys.some((k) => YOLO_KEYS.has(k)) && (!!settings.batch || !!settings.imgsz);
 }
