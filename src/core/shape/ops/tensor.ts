@@ -116,6 +116,8 @@ function split(ctx: OpContext): Val[] {
   const dim = shape[axis];
   let sizes: number[] | undefined = attrInts(ctx.node, 'split');
   if (!sizes && ctx.inputs[1]) sizes = needValues(ctx.inputs[1], 'split');
+  // an empty split list means none was given: equal parts (onnxruntime reads it so)
+  if (sizes && sizes.length === 0) sizes = undefined;
   // The parts must match the node's outputs: a num_outputs or split list that disagrees is a
   // damaged file, and checking before building any list keeps a declared 2^31 parts from
   // allocating 2^31 shapes (that aborted the worker).
