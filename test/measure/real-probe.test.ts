@@ -1,0 +1,43 @@
+// `yolo-mem measure yolov8n --batch 2 --imgsz 160 --device cpu` with the real probe and real
+// Ultralytics training steps, when this machine's Python has torch and ultralytics. `npm test` never
+// needs Python: without it this test is skipped and says why.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { main } from '../../src/cli/cli';
+
+function pythonWithUltralytics(): string | null {
+  for (const py of ['python3', 'python']) {
+    const r = spawnSync(py, ['-c', 'import torch, ultralytics'], { stdio: 'ignore', timeout: 120_000 });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
+const py = pythonWithUltralytics();
+const name = py
+  ? 'real Ultralytics steps on the CPU: yolo-mem measure yolov8n --batch 2 --imgsz 160 --device cpu'
+  : 'SKIPPED (no python3/python with torch + ultralytics here): real Ultralytics steps on the CPU';
+
+test(name, { skip: py ? false : 'no python3/python that imports torch and ultralytics' }, async () => {
+  let out = '';
+  let err = '';
+  const code = await main(['measure', 'yolov8n', '--batch', '2', '--imgsz', '160', '--device', 'cpu', '--python', py!, '--json'], { stdout: (s) => (out += s), stderr: (s) => (err += s), env: process.env });
+  assert.equal(code, 0, err);
+  const r = JSON.parse(out);
+  const m = r.measurements[0].measurement;
+  assert.equal(m.outcome, 'fits');
+  assert.equal(m.device.type, 'cpu');
+  assert.match(m.versions.ultralytics, /^\d+\.\d+\.\d+/);
+  for (const phase of ['first_step', 'steady', 'validation']) {
+    const p = m.phases[phase];
+    assert.ok(p, `${phase} measured`);
+    // the sampled peak of the phase is at least the resident memory when training started
+    assert.ok(p.cpuPeakRssBytes >= p.cpuRssBaselineBytes && p.cpuRssBaselineBytes > 0, `${phase}: ${p.cpuPeakRssBytes} vs ${p.cpuRssBaselineBytes}`);
+  }
+  // the estimate beside it, for the same model, batch and image size
+  const e = r.measurements[0].estimate;
+  assert.equal(e.batch, 2);
+  assert.equal(e.imgsz, 160);
+  assert.ok(e.bytes.device > 0);
+});
