@@ -18,6 +18,8 @@ import { ModelWatchers } from './watchers';
 import { watchDatasets } from './dataset-watchers';
 import { WorkerClient } from './worker-client';
 import { COMMANDS } from './commands';
+import { registerMeasureCommands } from './measure/measure-command';
+import { MeasurementStore } from './measure/measurement-store';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('YOLO Memory', { log: true });
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log: (line) => log.info(line),
     gpu,
     datasets: datasetWatchers,
+    measure: (options) => void vscode.commands.executeCommand(COMMANDS.measureOnGpu, { options }),
   });
   const sidebar = new SidebarProvider({
     extensionUri: context.extensionUri,
@@ -103,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): void {
     watchers,
     datasetWatchers,
     ...registerCommands({ panels, analyzer, estimates, client, gpu, settings: getSettings, log, forceNext }),
+    ...registerMeasureCommands({ extensionPath: context.extensionPath, panels, estimates, gpu, settings: getSettings, log, store: new MeasurementStore(context.globalState) }),
     analyzer.onDidUpdate(pushSidebar),
     watchers.onDidChangeWorkspaceModels(pushSidebar),
     vscode.window.onDidChangeActiveTextEditor(pushSidebar),
