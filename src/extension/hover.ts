@@ -4,6 +4,8 @@
 
 import * as vscode from 'vscode';
 import { WorkerError } from '../protocol/worker';
+import type { AnalyzeOptions } from '../core/options';
+import type { AnalysisResult } from '../core/result';
 import { HOVER_COMMANDS } from './commands';
 import { SCRIPT_LANGUAGES, type DocumentAnalyzer } from './documents';
 import type { EstimateService } from './estimates';
@@ -19,6 +21,8 @@ export class MemoryHover implements vscode.HoverProvider, vscode.Disposable {
     private readonly estimates: EstimateService,
     private readonly settings: () => Settings,
     private readonly log: vscode.LogOutputChannel,
+    /** A line about measurements on this machine for these options (measure/hover-measured.ts). */
+    private readonly measuredLine?: (options: AnalyzeOptions, result: AnalysisResult) => string | undefined,
   ) {
     this.registration = vscode.languages.registerHoverProvider(
       SCRIPT_LANGUAGES.map((language) => ({ language })),
@@ -57,7 +61,8 @@ export class MemoryHover implements vscode.HoverProvider, vscode.Disposable {
     if (cached) {
       const card = renderHoverCard(cached, { batch: options.batch?.[0], link: { uri: doc.uri.toString(), options } });
       const assumed = run.assumed.length ? `\n\n_Assumed: ${run.assumed.join('; ')}_` : '';
-      return new vscode.Hover(markdown(card + assumed), range);
+      const measured = this.measuredLine?.(options, cached);
+      return new vscode.Hover(markdown(card + assumed + (measured ? `\n\n${measured}` : '')), range);
     }
     const err = this.estimates.lastError(options);
     if (err && !this.estimates.isRunning(options)) return new vscode.Hover(markdown(renderErrorCard(options.model, err.message)), range);
