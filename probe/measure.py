@@ -308,8 +308,23 @@ def measure(args, tmp):
     raise RuntimeError(f"training ended after {state['step']} steps, before the probe's {args.steps}; give a larger dataset")
 
 
+def watch_parent():
+    """End the probe when the process that started it is gone (the editor closed, the CLI killed):
+    the probe runs in its own process group, so nothing else would stop it."""
+    parent = os.getppid()
+
+    def run():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(70)
+
+    threading.Thread(target=run, daemon=True).start()
+
+
 def main(argv):
     take_stdout()
+    watch_parent()
     p = argparse.ArgumentParser(prog="measure.py")
     p.add_argument("--check", action="store_true", help="only report versions and missing modules")
     p.add_argument("--model")

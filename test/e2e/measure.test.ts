@@ -32,6 +32,8 @@ describe('measure on this GPU (fake probe)', { timeout: 300_000 }, () => {
   const mode = (m: string) => writeFileSync(join(s.workspace, 'fake-probe-mode.txt'), m);
 
   let pyDir = '';
+  /** The fake probe's pids, ended in after() should a failing test leave them running. */
+  const started: number[] = [];
   before(async () => {
     // a stand-in for the Python interpreter: drops the probe path, runs the fake probe with the rest
     pyDir = mkdtempSync(join(tmpdir(), 'fake-python-'));
@@ -42,6 +44,7 @@ describe('measure on this GPU (fake probe)', { timeout: 300_000 }, () => {
   });
   after(async () => {
     await s?.close();
+    for (const pid of started.filter(alive)) process.kill(pid, 'SIGKILL');
     if (pyDir) rmSync(pyDir, { recursive: true, force: true });
   });
 
@@ -82,6 +85,7 @@ describe('measure on this GPU (fake probe)', { timeout: 300_000 }, () => {
     await running.waitFor({ timeout: 60_000 });
     const [, a, b] = /pids (\d+) (\d+)/.exec((await running.textContent()) ?? '')!;
     const pids = [Number(a), Number(b)];
+    started.push(...pids);
     assert.ok(pids.every(alive), 'probe running');
     const toast = s.page.locator('.notification-toast', { hasText: /Measuring yolov8n at batch 16/ }).first();
     await toast.hover();

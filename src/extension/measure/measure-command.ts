@@ -34,6 +34,8 @@ export interface MeasureDeps {
 const PROBE_TIMEOUT_MS = 15 * 60_000;
 
 let last: { measurement: BatchMeasurement; settings: ProbeSettings } | null = null;
+/** Probes running now: disposing the extension (window closed, reload) ends them. */
+const running = new Set<AbortController>();
 
 export function registerMeasureCommands(deps: MeasureDeps): vscode.Disposable[] {
   return [
@@ -43,6 +45,7 @@ export function registerMeasureCommands(deps: MeasureDeps): vscode.Disposable[] 
       void vscode.window.showInformationMessage(`YOLO Memory: ${n} stored measurement${n === 1 ? '' : 's'} cleared.`);
     }),
     vscode.commands.registerCommand(COMMANDS.exportMeasurement, () => exportMeasurement(deps)),
+    { dispose: () => running.forEach((ac) => ac.abort()) },
   ];
 }
 
@@ -119,6 +122,7 @@ async function measureOnGpu(deps: MeasureDeps, arg: unknown): Promise<void> {
     { location: vscode.ProgressLocation.Notification, title: `Measuring ${settings.model} at batch ${batch}`, cancellable: true },
     async (progress, token) => {
       const ac = new AbortController();
+      running.add(ac);
       const sub = token.onCancellationRequested(() => ac.abort());
       const sofar: BatchMeasurement = { batch, outcome: 'error', oomPhase: null, message: '', phases: {}, versions: null, device: null };
       try {
@@ -148,6 +152,7 @@ async function measureOnGpu(deps: MeasureDeps, arg: unknown): Promise<void> {
         });
       } finally {
         sub.dispose();
+        running.delete(ac);
       }
     },
   );
