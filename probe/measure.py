@@ -353,9 +353,15 @@ def main(argv):
     if not args.model or not args.batch or args.batch < 1 or args.steps < 2:
         emit({"type": "error", "message": "--model and a positive --batch are needed (and --steps >= 2)"})
         return 2
+    # No downloads (weights, fonts, assets): the run measures what is on the machine. Ultralytics'
+    # AMP check needs yolo26n.pt; offline it is skipped with a warning and AMP stays on.
     os.environ.setdefault("YOLO_OFFLINE", "1")
+    # Paths the user gave are relative to where they are, not to the temp folder the probe runs in.
+    if args.data:
+        args.data = os.path.abspath(args.data)
+    if os.path.splitext(args.model)[1].lower() in (".yaml", ".yml") and os.path.exists(args.model):
+        args.model = os.path.abspath(args.model)
     tmp = tempfile.mkdtemp(prefix="yolo-mem-measure-")
-    os.environ.setdefault("YOLO_CONFIG_DIR", os.path.join(tmp, "config"))
     cwd = os.getcwd()
     os.chdir(tmp)  # anything Ultralytics writes relative to the cwd lands in the temp folder
     try:

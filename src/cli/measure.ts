@@ -203,6 +203,10 @@ export function formatMeasureReport(rows: MeasureReportRow[], estimateNote: stri
 }
 
 export async function measureMain(rest: string[], io: CliIo, opts: { probePath?: string | null; signal?: AbortSignal } = {}): Promise<number> {
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(MEASURE_USAGE + '\n');
+    return 0;
+  }
   let a: MeasureArgs;
   try {
     a = parseMeasureArgs(rest);

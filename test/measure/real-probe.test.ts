@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/cli';
 
 function pythonWithUltralytics(): string | null {
@@ -22,7 +25,14 @@ const name = py
 test(name, { skip: py ? false : 'no python3/python that imports torch and ultralytics' }, async () => {
   let out = '';
   let err = '';
-  const code = await main(['measure', 'yolov8n', '--batch', '2', '--imgsz', '160', '--device', 'cpu', '--python', py!, '--json'], { stdout: (s) => (out += s), stderr: (s) => (err += s), env: process.env });
+  // Ultralytics keeps its settings in YOLO_CONFIG_DIR: a temporary one, not the user's
+  const config = mkdtempSync(join(tmpdir(), 'yolo-config-'));
+  let code: number;
+  try {
+    code = await main(['measure', 'yolov8n', '--batch', '2', '--imgsz', '160', '--device', 'cpu', '--python', py!, '--json'], { stdout: (s) => (out += s), stderr: (s) => (err += s), env: { ...process.env, YOLO_CONFIG_DIR: config } });
+  } finally {
+    rmSync(config, { recursive: true, force: true });
+  }
   assert.equal(code, 0, err);
   const r = JSON.parse(out);
   const m = r.measurements[0].measurement;
@@ -40,4 +50,14 @@ test(name, { skip: py ? false : 'no python3/python that imports torch and ultral
   assert.equal(e.batch, 2);
   assert.equal(e.imgsz, 160);
   assert.ok(e.bytes.device > 0);
+});
+
+test(py ? 'a Python without torch and ultralytics: the probe names both as missing' : 'SKIPPED (no python3/python here): the probe names missing modules', { skip: py ? false : 'no python3/python with torch + ultralytics' }, () => {
+  // -S: no site-packages, so neither module can be imported (a real Python, a real check)
+  const r = spawnSync(py!, ['-S', join(import.meta.dirname, '..', '..', 'probe', 'measure.py'), '--check'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 3, r.stderr);
+  const msg = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  assert.equal(msg.type, 'error');
+  assert.deepEqual(msg.missing, ['torch', 'ultralytics']);
+  assert.match(msg.message, /missing Python modules: torch, ultralytics \(pip install torch ultralytics\)/);
 });
