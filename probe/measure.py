@@ -5,7 +5,7 @@ drives Ultralytics' own trainer (model.train) and reads memory from its callback
 training step, the steady steps after it, then one validation pass at the trainer's validation
 batch (2x batch for detection). It stops by raising an exception of its own from a callback, so no
 epoch, checkpoint or plot is completed. Everything is written under a temporary folder that is
-removed at the end (the user's dataset folder may get Ultralytics' labels *.cache beside the labels).
+removed at the end; with the user's dataset, Ultralytics' labels *.cache is not written beside the labels.
 
 Protocol: one JSON object per line on the original stdout (Ultralytics' own log goes to stderr):
   {"type": "hello", "versions": {...}, "device": {...}}
@@ -212,6 +212,18 @@ def measure(args, tmp):
         data = synthetic_dataset(os.path.join(tmp, "data"), args.imgsz, n_train, n_val, args.objects_per_image)
     elif not os.path.isfile(data):
         raise ValueError(f"dataset YAML not found: {data}")
+    else:
+        # Nothing written into the user's dataset: Ultralytics would save labels *.cache beside the
+        # labels. Existing caches are still read; only the write is skipped.
+        try:
+            import ultralytics.data.dataset as ul_dataset
+
+            def keep_in_memory(prefix, path, x, version):
+                x["version"] = version  # what the real function adds in place before writing
+
+            ul_dataset.save_dataset_cache_file = keep_in_memory
+        except Exception:  # noqa: BLE001 - a layout change only means the cache gets written
+            pass
 
     sampler = None if cuda else RssSampler()
     state = {"phase": "setup", "step": 0, "baseline": None}

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/cli';
@@ -61,3 +61,28 @@ test(py ? 'a Python without torch and ultralytics: the probe names both as missi
   assert.deepEqual(msg.missing, ['torch', 'ultralytics']);
   assert.match(msg.message, /missing Python modules: torch, ultralytics \(pip install torch ultralytics\)/);
 });
+
+test(py ? 'a user dataset: real steps on it, and nothing is written into its folder' : 'SKIPPED (no python3/python with torch + ultralytics here): a user dataset', { skip: py ? false : 'no python3/python with torch + ultralytics' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'measure-user-data-'));
+  const config = mkdtempSync(join(tmpdir(), 'yolo-config-'));
+  try {
+    // a small detection dataset, made with the probe's own generator
+    const probeDir = join(import.meta.dirname, '..', '..', 'probe');
+    const mk = spawnSync(py!, ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(probeDir)}); import measure; measure.synthetic_dataset(${JSON.stringify(join(dir, 'ds'))}, 160, 8, 8, 3)`], { encoding: 'utf8' });
+    assert.equal(mk.status, 0, mk.stderr);
+    const before = listTree(dir);
+    let out = '';
+    let err = '';
+    const code = await main(['measure', 'yolov8n', '--batch', '2', '--imgsz', '160', '--device', 'cpu', '--python', py!, '--data', join(dir, 'ds', 'data.yaml'), '--json'], { stdout: (s) => (out += s), stderr: (s) => (err += s), env: { ...process.env, YOLO_CONFIG_DIR: config } });
+    assert.equal(code, 0, err);
+    assert.equal(JSON.parse(out).measurements[0].measurement.outcome, 'fits');
+    assert.deepEqual(listTree(dir), before, 'the probe wrote into the dataset folder');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(config, { recursive: true, force: true });
+  }
+});
+
+function listTree(d: string): string[] {
+  return (readdirSync(d, { recursive: true }) as string[]).sort();
+}
