@@ -14,6 +14,7 @@ import { parseMemorySize } from '../core/gpu/memory-size';
 import { findGpuPreset, GPU_PRESETS, presetToGpuInfo } from '../core/gpu/presets';
 import { detectGpu } from './gpu';
 import { formatReport } from './format';
+import { measureMain } from './measure';
 import { scanMain } from './scan';
 
 export interface CliIo {
@@ -166,6 +167,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout(USAGE + '\n');
     return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
   }
+  if (argv[0] === 'measure') return measureMain(argv.slice(1), io);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(argv);

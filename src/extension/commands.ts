@@ -10,6 +10,12 @@ export const COMMANDS = {
   selectGpu: 'yoloMemory.selectGpu',
   /** Reveal the "YOLO Memory" output channel. */
   showLog: 'yoloMemory.showLog',
+  /** Run real training steps with the user's Python on this machine's GPU (src/extension/measure/). */
+  measureOnGpu: 'yoloMemory.measureOnGpu',
+  /** Forget every stored measurement. */
+  clearMeasurements: 'yoloMemory.clearMeasurements',
+  /** Write the last measurement as a calibration-CSV row. */
+  exportMeasurement: 'yoloMemory.exportMeasurement',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

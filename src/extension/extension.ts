@@ -19,6 +19,10 @@ import { WorkspaceLaunches } from './workspace-launches';
 import { watchDatasets } from './dataset-watchers';
 import { WorkerClient } from './worker-client';
 import { COMMANDS } from './commands';
+import { registerMeasureCommands } from './measure/measure-command';
+import { MeasurementStore } from './measure/measurement-store';
+import { hoverMeasuredLine } from './measure/hover-measured';
+import { MeasureCodeLens } from './measure/measure-codelens';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('YOLO Memory', { log: true });
@@ -44,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
   // The status bar first: it shows from the start of activate() (the end-to-end tests wait on it).
   const statusBar = new MemoryStatusBar(analyzer, gpu, getSettings);
   const diagnostics = new BatchDiagnostics(analyzer, getSettings);
-  const hover = new MemoryHover(analyzer, estimates, getSettings, log);
+  const measurements = new MeasurementStore(context.globalState);
+  const hover = new MemoryHover(analyzer, estimates, getSettings, log, (options, result) => hoverMeasuredLine(measurements, vscode.env.machineId, options, result));
   const forceNext = new Set<string>();
   // Datasets the scripts train on: their YAML and label edits re-estimate the runs (and the open
   // panels) that read them.
@@ -60,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log: (line) => log.info(line),
     gpu,
     datasets: datasetWatchers,
+    measure: (options) => void vscode.commands.executeCommand(COMMANDS.measureOnGpu, { options }),
   });
   const sidebar = new SidebarProvider({
     extensionUri: context.extensionUri,
@@ -109,6 +115,8 @@ export function activate(context: vscode.ExtensionContext): void {
     launches,
     datasetWatchers,
     ...registerCommands({ panels, analyzer, estimates, client, gpu, settings: getSettings, log, forceNext }),
+    ...registerMeasureCommands({ extensionPath: context.extensionPath, panels, estimates, gpu, settings: getSettings, log, store: measurements }),
+    new MeasureCodeLens(analyzer),
     analyzer.onDidUpdate(pushSidebar),
     watchers.onDidChangeWorkspaceModels(pushSidebar),
     launches.onDidChange(pushSidebar),

@@ -4,6 +4,8 @@
 
 import * as vscode from 'vscode';
 import { WorkerError } from '../protocol/worker';
+import type { AnalyzeOptions } from '../core/options';
+import type { AnalysisResult } from '../core/result';
 import { HOVER_COMMANDS } from './commands';
 import { SCRIPT_LANGUAGES, type DocumentAnalyzer } from './documents';
 import type { EstimateService } from './estimates';
@@ -19,6 +21,8 @@ export class MemoryHover implements vscode.HoverProvider, vscode.Disposable {
     private readonly estimates: EstimateService,
     private readonly settings: () => Settings,
     private readonly log: vscode.LogOutputChannel,
+    /** A line about measurements on this machine for these options (measure/hover-measured.ts). */
+    private readonly measuredLine?: (options: AnalyzeOptions, result: AnalysisResult) => string | undefined,
   ) {
     this.registration = vscode.languages.registerHoverProvider(
       SCRIPT_LANGUAGES.map((language) => ({ language })),
@@ -59,7 +63,8 @@ export class MemoryHover implements vscode.HoverProvider, vscode.Disposable {
       const assumed = run.assumed.length ? `\n\n_Assumed: ${run.assumed.join('; ')}_` : '';
       // AutoBatch (batch=-1 / 0.7): its predicted pick and what training at it needs (core/autobatch.ts).
       const auto = cached.autoBatch ? `\n\n$(zap) ${cached.assumptions.find((a) => a.startsWith('AutoBatch will pick')) ?? ''}` : '';
-      return new vscode.Hover(markdown(card + auto + assumed), range);
+      const measured = this.measuredLine?.(options, cached);
+      return new vscode.Hover(markdown(card + auto + assumed + (measured ? `\n\n${measured}` : '')), range);
     }
     const err = this.estimates.lastError(options);
     if (err && !this.estimates.isRunning(options)) return new vscode.Hover(markdown(renderErrorCard(options.model, err.message)), range);

@@ -24,13 +24,14 @@ export const SETTING_DEFAULTS = {
   'estimate.objectsPerImage': 8,
   'hover.enabled': true,
   'diagnostics.enabled': true,
+  'python.path': '',
 } as const;
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 export const SETTING_KEYS = Object.keys(SETTING_DEFAULTS) as SettingKey[];
 
 /** Keys VS Code must not take from an untrusted workspace (it could name any executable). */
-export const RESTRICTED_SETTINGS: readonly SettingKey[] = ['gpu.nvidiaSmiPath'];
+export const RESTRICTED_SETTINGS: readonly SettingKey[] = ['gpu.nvidiaSmiPath', 'python.path'];
 
 export type AmpSetting = 'auto' | 'on' | 'off';
 export const AMP_VALUES: readonly AmpSetting[] = ['auto', 'on', 'off'];
@@ -71,6 +72,8 @@ export interface Settings {
   };
   hoverEnabled: boolean;
   diagnosticsEnabled: boolean;
+  /** The Python that "Measure on this GPU" runs; undefined in an untrusted workspace or when unset. */
+  pythonPath?: string;
 }
 
 export interface ConfigSource {
@@ -160,6 +163,7 @@ export function readSettings(cfg: ConfigSource, opts: { trusted: boolean }): Rea
       },
       hoverEnabled: bool('hover.enabled'),
       diagnosticsEnabled: bool('diagnostics.enabled'),
+      pythonPath: opts.trusted && str('python.path') !== '' ? str('python.path') : undefined,
     },
     problems,
   };

@@ -9,6 +9,7 @@
 
 import type { AnalyzeOptions, DeployPrecision, OptimizerChoice } from '../core/options';
 import type { AnalysisResult, GpuInfo } from '../core/result';
+import { validateMeasuredView, type MeasuredMessage, type MeasureRequestMessage } from './measured';
 
 // ---------------------------------------------------------------------------------------------
 // Shared state shapes
@@ -121,7 +122,7 @@ export interface GpuNowMessage {
   gpu: GpuInfo | null;
 }
 
-export type HostToPanelMessage = PanelStateMessage | NoticeMessage | GpuNowMessage;
+export type HostToPanelMessage = PanelStateMessage | NoticeMessage | GpuNowMessage | MeasuredMessage;
 export type HostToSidebarMessage = SidebarStateMessage;
 export type HostToWebviewMessage = HostToPanelMessage | HostToSidebarMessage;
 
@@ -156,7 +157,7 @@ export interface RefreshMessage {
   type: 'refresh';
 }
 
-export type PanelToHostMessage = ReadyMessage | SetOptionsMessage | ExportMessage | ShowLogMessage;
+export type PanelToHostMessage = ReadyMessage | SetOptionsMessage | ExportMessage | ShowLogMessage | MeasureRequestMessage;
 export type SidebarToHostMessage = ReadyMessage | ShowLogMessage | OpenEntryMessage | RefreshMessage;
 export type WebviewToHostMessage = PanelToHostMessage | SidebarToHostMessage;
 
@@ -315,14 +316,15 @@ export function parseWebviewMessage(v: unknown, from: 'panel' | 'sidebar'): Pars
     const o = obj(v, 'message');
     if (tooBig(o, MAX_WEBVIEW_MESSAGE_CHARS)) fail(`message: larger than ${MAX_WEBVIEW_MESSAGE_CHARS} characters`);
     const type = str(o.type, 'message.type', 64);
-    const allowed: readonly string[] = from === 'panel' ? ['ready', 'setOptions', 'export', 'showLog'] : ['ready', 'showLog', 'openEntry', 'refresh'];
+    const allowed: readonly string[] = from === 'panel' ? ['ready', 'setOptions', 'export', 'showLog', 'measure'] : ['ready', 'showLog', 'openEntry', 'refresh'];
     if (!allowed.includes(type)) fail(`message.type: "${type}" is not a ${from} message`);
     switch (type) {
       case 'ready':
       case 'showLog':
       case 'refresh':
+      case 'measure':
         noExtraKeys(o, type, ['type']);
-        return { type } as ReadyMessage | ShowLogMessage | RefreshMessage;
+        return { type } as ReadyMessage | ShowLogMessage | RefreshMessage | MeasureRequestMessage;
       case 'setOptions':
         noExtraKeys(o, type, ['type', 'seq', 'patch']);
         return { type, seq: int(o.seq, 'setOptions.seq', 1, Number.MAX_SAFE_INTEGER), patch: validateOptionsPatch(o.patch) };
@@ -531,6 +533,12 @@ export function parseHostToPanel(v: unknown): Parsed<HostToPanelMessage> {
         return { type, level: oneOf(o.level, 'notice.level', ['info', 'error'] as const), text: str(o.text, 'notice.text', 8192) };
       case 'gpuNow':
         return { type, gpu: nullable(o.gpu, (x) => validateGpu(x, 'gpuNow.gpu')) };
+      case 'measured':
+        try {
+          return { type, view: o.view === null ? null : validateMeasuredView(o.view) };
+        } catch (e) {
+          return fail((e as Error).message);
+        }
       default:
         return fail(`message.type: "${type}" is not a panel message`);
     }

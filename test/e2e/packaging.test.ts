@@ -47,6 +47,8 @@ test('the vsix holds the bundles, the manifest, licence, changelog and icon', ()
     assert.ok(lower.has(f), `${f} missing from ${vsix}`);
   }
   assert.ok(entries.some((e) => e.startsWith('extension/dist/webview/')), 'webview bundles missing');
+  // the probe "Measure on This GPU" runs with the user's Python
+  assert.ok(lower.has('extension/probe/measure.py'), 'probe/measure.py missing');
 });
 
 test('it ships onnxruntime for this platform only', () => {

@@ -16,6 +16,7 @@ import { buildDataset, renderDatasetSection } from './datasetSection';
 import { buildTable, COLUMNS, DEFAULT_QUERY, GROUP_ORDER, locateRow, renderTableBody, SORT_KEYS, tableRows, type SortKey, type TableQuery } from './layerTable';
 import { renderTimelineChart, TIMELINE_GEOMETRY } from './timelineChart';
 import { buildHeader, mainEstimate } from './viewModel';
+import { mountMeasured, renderMeasured } from './measuredSection';
 
 interface UiState {
   tab: string;
@@ -509,10 +510,14 @@ window.addEventListener('message', (ev: MessageEvent<unknown>) => {
       state = { ...state, gpuNow: msg.gpu };
       renderHeader(state);
       return;
+    case 'measured':
+      renderMeasured(msg.view);
+      return;
   }
 });
 
 document.getElementById('root')!.innerHTML = skeleton();
 applyAccessibleNames(document);
 bind();
+mountMeasured(() => vs.postMessage({ type: 'measure' }));
 vs.postMessage({ type: 'ready' });

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { AnalyzeOptions } from '../../core/options';
 import type { AnalysisResult } from '../../core/result';
 import { parsePersistedPanelState } from '../../protocol/webview';
+import type { MeasuredView } from '../../protocol/measured';
 import type { GpuState } from '../gpu-state';
 import { PanelController, type PanelDatasetSource } from './panelController';
 import { setWebviewHtml, webviewOptions } from './webviewSetup';
@@ -25,6 +26,8 @@ export interface AnalysisPanelDeps {
   gpu: Pick<GpuState, 'snapshot' | 'onDidChange'>;
   /** The dataset watchers: an open panel whose dataset changed on disk re-estimates. */
   datasets: PanelDatasetSource;
+  /** "Measure on this GPU" from the panel's button. */
+  measure?(options: AnalyzeOptions): void;
 }
 
 function panelTitle(options: AnalyzeOptions, result?: AnalysisResult | null): string {
@@ -65,6 +68,7 @@ export class AnalysisPanel implements vscode.Disposable {
         // The controller subscribes to both and drops the subscriptions when the panel goes.
         gpu: deps.gpu,
         datasets: deps.datasets,
+        measure: deps.measure,
       },
       options,
       result,
@@ -87,6 +91,10 @@ export class AnalysisPanel implements vscode.Disposable {
 
   get model(): string {
     return this.controller.options.model;
+  }
+
+  setMeasured(view: MeasuredView | null): void {
+    this.controller.setMeasured(view);
   }
 
   update(options: AnalyzeOptions, result?: AnalysisResult): void {
@@ -138,6 +146,11 @@ export class AnalysisPanels implements vscode.Disposable {
       enableFindWidget: true,
     });
     return this.adopt(panel, options, result ?? null);
+  }
+
+  /** The open panel of this model, if any. */
+  find(model: string): AnalysisPanel | undefined {
+    return this.panels.get(model);
   }
 
   private adopt(panel: vscode.WebviewPanel, options: AnalyzeOptions, result: AnalysisResult | null): AnalysisPanel {

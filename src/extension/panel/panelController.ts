@@ -8,6 +8,7 @@ import { datasetYamlPath } from '../../core/dataset/paths';
 import type { AnalyzeOptions } from '../../core/options';
 import type { AnalysisResult, GpuInfo } from '../../core/result';
 import { parseWebviewMessage, type HostToPanelMessage, type PanelState } from '../../protocol/webview';
+import type { MeasuredView } from '../../protocol/measured';
 import { applyPatch } from './applyPatch';
 import { CancelSource, type CancellationToken } from './cancel';
 import { exportText, suggestedFileName } from './exportText';
@@ -46,6 +47,8 @@ export interface PanelControllerDeps {
   gpu?: PanelGpuSource;
   /** Re-estimate when the panel's dataset changes on disk. */
   datasets?: PanelDatasetSource;
+  /** Runs "Measure on this GPU" for these options (the panel's button). */
+  measure?(options: AnalyzeOptions): void;
   /** Overrides PANEL_REFRESH_DELAY_MS (tests). */
   refreshDelayMs?: number;
 }
@@ -79,6 +82,7 @@ export class PanelController {
   /** A re-estimate asked for by a GPU or dataset change, waiting for the quiet time. */
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly subscriptions: Subscription[] = [];
+  private measured: MeasuredView | null = null;
 
   constructor(
     private readonly deps: PanelControllerDeps,
@@ -113,6 +117,7 @@ export class PanelController {
   resend(): void {
     if (this.disposed) return;
     void Promise.resolve(this.deps.post({ type: 'panelState', state: this.state })).then(undefined, (e) => this.deps.log(`panel: post failed: ${readableError(e)}`));
+    if (this.measured) this.setMeasured(this.measured);
   }
 
   /** New options from the host (the user ran the command again, the file changed). With a result,
@@ -166,7 +171,18 @@ export class PanelController {
         return this.reestimate(this.patched(msg.patch));
       case 'export':
         return this.export(msg.format);
+      case 'measure':
+        // "Measure on this GPU" for the options shown (the host checks trust and asks nothing of the webview)
+        this.deps.measure?.(this.state.options);
+        return;
     }
+  }
+
+  /** What "Measure on this GPU" measured (or is measuring) for this panel; re-sent after `ready`. */
+  setMeasured(view: MeasuredView | null): void {
+    this.measured = view;
+    if (this.disposed) return;
+    void Promise.resolve(this.deps.post({ type: 'measured', view })).then(undefined, (e) => this.deps.log(`panel: post failed: ${readableError(e)}`));
   }
 
   /** The options after a webview patch, with the GPU choice it makes (or does not make) applied. */
