@@ -14,3 +14,6 @@ export declare function cardBytes(text: string): number | undefined;
 export declare function checkRunFile(text: string, name: string, which: 'runs' | 'oom', seenIds?: Map<string, string>): string[];
 export declare function checkDatasetFile(text: string, name: string): string[];
 export declare function checkPublicRuns(dir: string): string[];
+export declare function familyOf(kind: string, model: string | undefined): string;
+export declare function gpuClassOf(name: string | undefined): string;
+export declare function summarize(dir: string): string;

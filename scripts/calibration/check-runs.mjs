@@ -3,7 +3,8 @@
 // printed GPU_mem exceeds the card it was printed on (the usual sign of a GB/GiB or MiB/MB slip).
 // Node only, no dependencies, so it runs before `npm install` and inside the unit tests
 // (test/calibration/runs-csv.test.ts runs these same checks). Usage:
-//   node scripts/calibration/check-runs.mjs [dir]     exit 0 when clean, 1 with one line per problem
+//   node scripts/calibration/check-runs.mjs [dir]             exit 0 when clean, 1 with one line per problem
+//   node scripts/calibration/check-runs.mjs --summary [dir]   Markdown count tables for the README
 import { readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -194,8 +195,67 @@ export function checkPublicRuns(dir) {
   return problems;
 }
 
+/**
+ * Model family of a row, for per-family tables. Ultralytics loads 'yolov5n.pt' as the anchor-free
+ * 'yolov5nu', so YOLOv5 names under kind 'ultralytics' are YOLOv5u; kind 'yolov5' is the original repo.
+ */
+export function familyOf(kind, model) {
+  const m = (model ?? '').toLowerCase();
+  if (kind === 'yolov5') return 'YOLOv5 (yolov5 repo)';
+  const rules = [
+    [/yolov5/, 'YOLOv5u'], [/yolov8/, 'YOLOv8'], [/yolov9|gelan/, 'YOLOv9'], [/yolov10/, 'YOLOv10'],
+    [/yolo-?v?11/, 'YOLO11'], [/yolo-?v?12/, 'YOLO12'], [/yolo-?26/, 'YOLO26'], [/rtdetr|rt-detr/, 'RT-DETR'],
+  ];
+  for (const [re, name] of rules) if (re.test(m)) return name;
+  return 'other';
+}
+
+/** GPU class of a row from the printed device name (laptop parts are kept apart: lower power, other clocks). */
+export function gpuClassOf(name) {
+  const n = (name ?? '').toUpperCase();
+  if (/LAPTOP/.test(n)) return 'laptop GPU';
+  const rules = [
+    [/JETSON|ORIN|XAVIER/, 'Jetson'], [/\bT4\b/, 'T4'], [/P100/, 'P100'], [/V100/, 'V100'], [/A100/, 'A100'],
+    [/H100|H200/, 'H100/H200'], [/\bL4\b/, 'L4'], [/\bA10G?\b/, 'A10/A10G'], [/\bA40\b|A6000|A5000|A4000|RTX PRO|QUADRO/, 'workstation (A40/RTX A-series/Quadro)'],
+    [/RTX 50\d\d/, 'RTX 50xx'], [/RTX 40\d\d/, 'RTX 40xx'], [/RTX 30\d\d/, 'RTX 30xx'], [/RTX 20\d\d/, 'RTX 20xx'],
+    [/GTX 16\d\d/, 'GTX 16xx'], [/GTX 10\d\d/, 'GTX 10xx'],
+  ];
+  for (const [re, cls] of rules) if (re.test(n)) return cls;
+  return 'other/unnamed';
+}
+
+/** Markdown tables of row counts per kind, task, family, GPU class and outcome over runs.csv and oom.csv. */
+export function summarize(dir) {
+  const all = [];
+  for (const file of ['runs.csv', 'oom.csv']) {
+    const rows = parseCsv(readFileSync(join(dir, file), 'utf8'));
+    const header = rows[0];
+    for (const cells of rows.slice(1)) if (cells.length === header.length) all.push({ file, ...Object.fromEntries(header.map((h, i) => [h, cells[i]])) });
+  }
+  const table = (title, keyOf) => {
+    const counts = new Map();
+    for (const r of all) {
+      const k = keyOf(r);
+      const c = counts.get(k) ?? { ok: 0, oom: 0, 'near-limit': 0 };
+      c[r.outcome] = (c[r.outcome] ?? 0) + 1;
+      counts.set(k, c);
+    }
+    const lines = [`| ${title} | ok | oom | near-limit |`, '| --- | ---: | ---: | ---: |'];
+    for (const [k, c] of [...counts].sort((a, b) => String(a[0]).localeCompare(String(b[0])))) lines.push(`| ${k} | ${c.ok} | ${c.oom} | ${c['near-limit']} |`);
+    return lines.join('\n');
+  };
+  const groups = new Set(all.map((r) => r.source_group));
+  return [
+    `${all.filter((r) => r.file === 'runs.csv').length} training rows (runs.csv), ${all.filter((r) => r.file === 'oom.csv').length} out-of-memory / near-limit rows (oom.csv), ${groups.size} source groups.`,
+    '', table('kind', (r) => r.kind), '', table('task', (r) => r.task), '', table('family', (r) => familyOf(r.kind, r.model)),
+    '', table('GPU class', (r) => gpuClassOf(r.gpu_name)), '', table('GPU_mem unit', (r) => r.gpu_mem_unit || '(none printed)'),
+  ].join('\n');
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const dir = process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'data', 'public-runs');
+  const args = process.argv.slice(2);
+  const dir = args.find((a) => !a.startsWith('--')) ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'data', 'public-runs');
+  if (args.includes('--summary')) { console.log(summarize(dir)); process.exit(0); }
   const problems = checkPublicRuns(dir);
   for (const p of problems) console.error(p);
   if (problems.length) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
-  RUN_COLUMNS, checkPublicRuns, checkRunFile, checkDatasetFile, parseCsv, expectedUnit, cardBytes,
+  RUN_COLUMNS, checkPublicRuns, checkRunFile, checkDatasetFile, parseCsv, expectedUnit, cardBytes, familyOf, gpuClassOf, summarize,
 } from '../../scripts/calibration/check-runs.mjs';
 
 const dir = join(import.meta.dirname, '..', 'data', 'public-runs');
@@ -117,4 +117,18 @@ test('datasets.csv: mean must agree with instances / images', () => {
   assert.deepEqual(checkDatasetFile(`${h}\nx,10,100,10,40,https://e.org\n`, 'datasets.csv'), []);
   const bad = checkDatasetFile(`${h}\nx,10,100,7,40,https://e.org\n`, 'datasets.csv');
   assert.ok(bad.some((x) => /instances\/images/.test(x)));
+});
+
+test('family and GPU class used by the summary tables', () => {
+  assert.equal(familyOf('yolov5', 'yolov5s.pt'), 'YOLOv5 (yolov5 repo)');
+  assert.equal(familyOf('ultralytics', 'yolov5n.pt'), 'YOLOv5u');
+  assert.equal(familyOf('ultralytics', 'yolo11n-seg.pt'), 'YOLO11');
+  assert.equal(familyOf('ultralytics', 'yolov8s-pose.pt'), 'YOLOv8');
+  assert.equal(familyOf('ultralytics', 'yolo26n.pt'), 'YOLO26');
+  assert.equal(gpuClassOf('Tesla T4'), 'T4');
+  assert.equal(gpuClassOf('NVIDIA GeForce RTX 4060 Laptop GPU'), 'laptop GPU');
+  assert.equal(gpuClassOf('NVIDIA A100-SXM4-40GB'), 'A100');
+  assert.equal(gpuClassOf('NVIDIA GeForce RTX 3090'), 'RTX 30xx');
+  assert.equal(gpuClassOf('Tesla P100-PCIE-16GB'), 'P100');
+  assert.match(summarize(dir), /training rows \(runs\.csv\)/);
 });
