@@ -133,7 +133,8 @@ export function checkRunFile(text, name, which, seenIds = new Map()) {
     const hasMem = r.gpu_mem_epoch1 || r.gpu_mem_max;
     if (hasMem && !MEM_UNITS.includes(r.gpu_mem_unit)) bad(`gpu_mem_unit must be GB or GiB when a GPU_mem value is given`);
     if (!hasMem && r.gpu_mem_unit) bad(`gpu_mem_unit given without a GPU_mem value`);
-    if (which === 'runs' && !r.gpu_mem_epoch1) bad(`runs.csv rows need gpu_mem_epoch1`);
+    // epoch 1 may be missing when a source shows only later epochs (left empty, never guessed)
+    if (which === 'runs' && !hasMem) bad(`runs.csv rows need gpu_mem_epoch1 or gpu_mem_max`);
     if (r.outcome === 'near-limit' && !r.gpu_mem_epoch1 && !r.gpu_mem_max) bad(`near-limit rows need the GPU_mem that was near the limit`);
     const want = expectedUnit(r.kind, r.ultralytics_version);
     if (hasMem && want && r.gpu_mem_unit && r.gpu_mem_unit !== want) bad(`gpu_mem_unit ${r.gpu_mem_unit} but ${r.kind} ${r.ultralytics_version || ''} prints ${want}`);

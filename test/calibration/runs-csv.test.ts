@@ -68,6 +68,8 @@ test('enum values, required fields and numbers are checked', () => {
     const problems = checkRunFile(file(row(over)), 'runs.csv', 'runs');
     assert.ok(problems.some((p) => re.test(p)), `${JSON.stringify(over)} -> ${problems.join(' / ')}`);
   }
+  // a source that shows only later epochs: epoch 1 stays empty, the row is still valid
+  assert.deepEqual(checkRunFile(file(row({ gpu_mem_epoch1: '' })), 'runs.csv', 'runs'), []);
 });
 
 test('the GPU_mem unit must match the version that printed it (GB through 8.3.75, GiB from 8.3.76; YOLOv5 GB)', () => {
