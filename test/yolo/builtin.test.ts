@@ -82,8 +82,8 @@ describe('built-in names', () => {
   it('lists every family, variant and size once', () => {
     const names = listBuiltins().map((b) => b.name);
     assert.equal(new Set(names).size, names.length);
-    // v8 and 11: 5 variants x 5 sizes; v5u: detect; classic v5: detect and seg
-    assert.equal(names.length, 25 + 25 + 5 + 10);
+    // v8 and 11: 5 variants x 5 sizes; v5u: detect; classic v5: detect and seg; YOLO26: 7 variants x 5 sizes
+    assert.equal(names.length, 25 + 25 + 5 + 10 + 35);
     for (const n of names) assert.ok(resolveBuiltin(n), n);
     assert.ok(names.includes('yolo11x-obb') && names.includes('yolov5nu') && names.includes('yolov5x-seg'));
   });
@@ -132,7 +132,8 @@ describe('built-in sizes', () => {
         assert.equal(g.head!.task, b.task, b.name);
         assert.ok(g.backboneEnd !== null && g.backboneEnd > 0, b.name);
         assert.equal(g.source, 'builtin');
-        if (b.task !== 'classify') assert.deepEqual(g.head!.strides, [8, 16, 32], b.name);
+        const strides = b.name.endsWith('-p2') ? [4, 8, 16, 32] : b.name.endsWith('-p6') ? [8, 16, 32, 64] : [8, 16, 32];
+        if (b.task !== 'classify') assert.deepEqual(g.head!.strides, strides, b.name);
       }
     }
   });

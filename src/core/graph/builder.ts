@@ -266,6 +266,15 @@ export class GraphBuilder {
     return out;
   }
 
+  /** .detach(): a view of the same storage that autograd does not trace back through (the end-to-end
+   *  heads' one-to-one branch reads detached features, so no gradient reaches the backbone from it). */
+  detach(x: number, name?: string): number {
+    const out = this.newTensor([...this.shape(x)], this.tensors[x].dtype, false, x);
+    this.contiguous[out] = this.contiguous[x];
+    this.emit('view', 'detach', [x], [out], { name });
+    return out;
+  }
+
   /** .contiguous(): a copy when the input is a non-contiguous view, otherwise a no-op view. */
   contiguousCopy(x: number, name?: string): number {
     if (this.contiguous[x]) return x;

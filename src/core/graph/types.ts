@@ -144,6 +144,11 @@ export interface HeadInfo {
   keypoints?: number;
   /** Angles the OBB head returns in training, after (sigmoid - 0.25) * pi: (B, ne, anchors). */
   angle?: number;
+  /** Pose26: the keypoint sigmas its RLE loss reads, (B, 2 * keypoints, anchors). */
+  keypointSigma?: number;
+  /** End-to-end heads (YOLO26, YOLOv10): the one-to-one branch, trained with its own assignment and
+   *  loss next to the one-to-many branch (this HeadInfo). */
+  one2one?: HeadInfo;
 }
 
 export interface TrainGraph {

@@ -34,6 +34,10 @@ export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string,
   ['Segment', 'head'],
   ['Pose', 'head'],
   ['OBB', 'head'],
+  // YOLO26 task heads (ultralytics/nn/modules/head.py, 8.4.x)
+  ['Segment26', 'head'],
+  ['Pose26', 'head'],
+  ['OBB26', 'head'],
   ['C3k', 'raw'],
   ['PSABlock', 'raw'],
   ['Attention', 'raw'],
@@ -60,9 +64,21 @@ export const KNOWN_MODULES: ReadonlySet<string> = new Set(ULTRALYTICS_RULES.keys
 export const V5_MODULES: ReadonlySet<string> = new Set(V5_RULES.keys());
 
 /** Modules that end a model and define its loss. */
-export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify']);
+export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify', 'Segment26', 'Pose26', 'OBB26']);
 
 /** The class name Ultralytics records for a module ("nn.Upsample" is torch.nn.modules.upsampling.Upsample). */
 export function typeName(module: string): string {
   return module.startsWith('nn.') ? module.slice(3) : module;
 }
+
+/** Modules Ultralytics' parse_model (nn/tasks.py, 8.4.x) accepts that have no rule here yet: a YAML
+ *  using one gets "not modelled" rather than "unknown" (never a wrong number). */
+export const ULTRALYTICS_UNMODELLED: ReadonlySet<string> = new Set(
+  [
+    'ConvTranspose', 'GhostConv', 'GhostBottleneck', 'BottleneckCSP', 'C1', 'C2', 'RepNCSPELAN4', 'ELAN1', 'ADown', 'AConv',
+    'SPPELAN', 'C2fAttn', 'C3TR', 'C3Ghost', 'nn.ConvTranspose2d', 'DWConvTranspose2d', 'C3x', 'RepC3', 'PSA', 'SCDown',
+    'C2fCIB', 'A2C2f', 'AIFI', 'HGStem', 'HGBlock', 'ResNetLayer', 'nn.BatchNorm2d', 'WorldDetect', 'YOLOEDetect',
+    'YOLOESegment', 'YOLOESegment26', 'v10Detect', 'ImagePoolingAttn', 'RTDETRDecoder', 'CBLinear', 'CBFuse', 'Depth',
+    'SemanticSegment', 'TorchVision', 'Index', 'LRPCHead', 'Silence', 'nn.Identity', 'RepConv', 'CIB', 'RepVGGDW',
+  ].filter((m) => !ULTRALYTICS_RULES.has(m)),
+);

@@ -1,0 +1,8 @@
+// Every family of built-in names, in precedence order (a name claimed twice goes to the first).
+// To add a family: a new file in this folder exporting a BuiltinFamily, and one line below.
+
+import type { BuiltinFamily } from '../builtin';
+import { LEGACY_FAMILIES } from './legacy';
+import { YOLO26_FAMILY } from './yolo26';
+
+export const ALL_FAMILIES: readonly BuiltinFamily[] = [...LEGACY_FAMILIES, YOLO26_FAMILY];
