@@ -104,6 +104,13 @@ def yaml_for(name: str) -> str:
     return f"{name}.yaml"
 
 
+T0 = time.time()
+
+
+def step(what: str) -> None:
+    print(f"  {time.time() - T0:6.1f} s  {what}", file=sys.stderr, flush=True)
+
+
 def measure_one(name: str, arch_hash: str, out: Path) -> None:
     import torch
     import ultralytics
@@ -133,15 +140,21 @@ def measure_one(name: str, arch_hash: str, out: Path) -> None:
     rec["params"] = sum(p.numel() for p in model.parameters())
     rec["gradients"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
     rec["buffers_bytes"] = sum(b.numel() * b.element_size() for b in model.buffers())
+    step("deploy stats")
     rec.update(deploy_stats(model))
 
     model.train()
     batch = synthetic_batch(task, model, cfg_yaml)
+    step("warm-up step")
     warm_up(model, batch)
+    step("module shapes")
     rec["modules"] = module_shapes(model, batch)
     for precision in ("fp32", "amp"):
+        step(f"saved bytes {precision}")
         rec[precision] = saved_bytes(model, batch, precision)
+    step("loss peak")
     rec["loss_peak"] = loss_peak(model, batch)
+    step("optimizer states")
     rec["optimizer_state_bytes"] = optimizer_states(model, batch, hyp)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{name}.json").write_text(json.dumps(rec, indent=1) + "\n")

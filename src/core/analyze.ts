@@ -9,6 +9,7 @@ import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, N
 import { datasetFacts } from './dataset-facts';
 import { checkImgsz, validateOptions } from './validate';
 import { deploymentWhatIf } from './memory/deployment';
+import { deployGflops, deployParams } from './memory/deploy-stats';
 import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
 import { openModel, type ModelSource } from './model-source';
 import type { AnalyzeOptions } from './options';
@@ -25,16 +26,27 @@ export interface AnalyzeContext {
 
 export class AnalyzeError extends Error {}
 
-/** Resolves Ultralytics' optimizer=auto: iterations = ceil(N / max(batch, 64)) * epochs > 10,000 -> SGD, else AdamW. */
+/** Resolves Ultralytics' optimizer=auto: iterations = ceil(N / max(batch, 64)) * epochs > 10,000 -> MuSGD (8.4.x), else AdamW. */
 export function resolveOptimizer(opts: AnalyzeOptions, batch: number): { optimizer: Optimizer; note: string | null } {
   const choice = opts.optimizer ?? 'auto';
   if (choice !== 'auto') return { optimizer: choice, note: null };
   if (opts.datasetImages && opts.epochs) {
     const iterations = Math.ceil(opts.datasetImages / Math.max(batch, NOMINAL_BATCH)) * opts.epochs;
-    const optimizer = iterations > AUTO_OPTIMIZER_ITERATIONS ? 'sgd' : 'adamw';
-    return { optimizer, note: `optimizer=auto resolved to ${optimizer.toUpperCase()}: ${iterations.toLocaleString('en-US')} iterations (${opts.datasetImages} images, ${opts.epochs} epochs)` };
+    // Ultralytics 8.4.x build_optimizer: MuSGD (lr 0.01) above 10,000 iterations, else AdamW (8.3.x: SGD)
+    const optimizer = iterations > AUTO_OPTIMIZER_ITERATIONS ? 'musgd' : 'adamw';
+    return { optimizer, note: `optimizer=auto resolved to ${optimizer === 'musgd' ? 'MuSGD' : optimizer.toUpperCase()}: ${iterations.toLocaleString('en-US')} iterations (${opts.datasetImages} images, ${opts.epochs} epochs)` };
   }
   return { optimizer: 'adamw', note: 'optimizer=auto: dataset size and epochs unknown, assumed AdamW (2 state tensors per parameter, the larger of the two choices)' };
+}
+
+/** model.deployParams / deployGflops: the fused model at 640 (an ONNX export: its own figures). */
+function deployFigures(source: ModelSource, graph: TrainGraph, pruneRatio: number): { deployParams: number; deployGflops: number } {
+  if (source.format === 'onnx') {
+    const [h, w] = graph.imgsz;
+    return { deployParams: source.paramCount(graph), deployGflops: Math.round(source.gflops(graph) * ((640 * 640) / (h * w)) * 1000) / 1000 };
+  }
+  const g = source.fixedImgsz === null ? source.build(1, 640, pruneRatio) : graph;
+  return { deployParams: deployParams(g), deployGflops: deployGflops(g) };
 }
 
 interface Evaluated {
@@ -146,6 +158,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     trainableParams: first.graph.ops.reduce((a, o) => a + o.trainableParams, 0),
     buffers: first.graph.ops.reduce((a, o) => a + o.buffers, 0),
     gflops: source.gflops(first.graph),
+    ...deployFigures(source, first.graph, options.pruneRatio ?? 0),
     layers: layers.length,
     groups: groupTotals([...layers, ...lossLayers]),
     notes: [...first.graph.notes],

@@ -19,8 +19,9 @@ import { cudaContext } from './context';
 import { tensorDtypes, type Precision } from './precision';
 import { replay, traceStep, type ReplayResult, type TraceEvent } from './step';
 import type { SavedSummary } from './saved';
+import { muonWeightElements } from './musgd';
 
-export type Optimizer = 'sgd' | 'adam' | 'adamw';
+export type Optimizer = 'sgd' | 'adam' | 'adamw' | 'musgd';
 
 export interface EstimateInputs {
   precision: Precision;
@@ -48,9 +49,17 @@ export interface StepEstimate {
   peakPhase: string;
 }
 
-/** Optimizer state per trainable parameter, in fp32 values: SGD momentum 1, Adam/AdamW exp_avg + exp_avg_sq 2. */
+/** Optimizer state per trainable parameter, in fp32 values: SGD momentum 1, Adam/AdamW exp_avg + exp_avg_sq 2
+ *  (MuSGD: 1, plus a second buffer for conv/linear weights, see optimizerStateTensors). */
 export function optimizerSlots(opt: Optimizer): number {
-  return opt === 'sgd' ? 1 : 2;
+  return opt === 'sgd' || opt === 'musgd' ? 1 : 2;
+}
+
+/** The optimizer's state tensors (bytes each) after its first step. */
+export function optimizerStateTensors(graph: TrainGraph, trainable: number[], opt: Optimizer): number[] {
+  const slots = optimizerSlots(opt);
+  const base = trainable.flatMap((t) => Array(slots).fill(t) as number[]);
+  return opt === 'musgd' ? [...base, ...muonWeightElements(graph).map((n) => n * 4)] : base;
 }
 
 /** Parameter and buffer tensors as the model holds them (one block per tensor for the allocator). */
@@ -155,7 +164,8 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   const paramBytes = sum(tensors.params);
   const bufferBytes = sum(tensors.buffers);
   const trainableBytes = sum(tensors.trainable);
-  const slots = optimizerSlots(inp.optimizer);
+  const stateTensors = optimizerStateTensors(graph, tensors.trainable, inp.optimizer);
+  const stateBytes = sum(stateTensors);
   const gradsPersist = accumulationSteps(inp.batchPerGpu) > 1;
   const inputBytes = numel(graph.tensors[graph.input].shape) * 4;
   const assigner = assignerTensors(graph, inp.objectsPerImage, inp.precision === 'amp' ? 2 : 4);
@@ -200,7 +210,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
       // keep them alive across the optimizer step like the real step does
       grads = handles(tensors.trainable);
     }
-    if (optimizerState.length === 0) optimizerState = handles(tensors.trainable.flatMap((t) => Array(slots).fill(t)));
+    if (optimizerState.length === 0) optimizerState = handles(stateTensors);
     if (!gradsPersist) {
       for (const g of grads) alloc.free(g);
       grads = [];
@@ -216,9 +226,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
     // resident tensors only: weights, EMA, optimizer state (gradients were set to None), workspaces.
     const v = new CachingAllocatorModel();
     for (const sizes of [tensors.params, tensors.buffers, tensors.params, tensors.buffers]) sizes.forEach((x) => v.malloc(x));
-    tensors.trainable.forEach((t) => {
-      for (let k = 0; k < slots; k++) v.malloc(t);
-    });
+    stateTensors.forEach((t) => v.malloc(t));
     blas.forEach((x) => v.malloc(x));
     // the forward's cuDNN workspaces are requested under no_grad as in training (measured on the H100:
     // without them validation's need was 40-50 % low, docs/gpu-measurements.md)
@@ -253,7 +261,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
 
   // ---- the unrounded peak and its breakdown ----
   const ddpBytes = sum(ddpBuckets);
-  const staticBytes = 2 * (paramBytes + bufferBytes) + slots * trainableBytes + inputBytes + blasBytes + ddpBytes + (gradsPersist ? trainableBytes : 0);
+  const staticBytes = 2 * (paramBytes + bufferBytes) + stateBytes + inputBytes + blasBytes + ddpBytes + (gradsPersist ? trainableBytes : 0);
   const rp = replay(trace.events, staticBytes);
   const at = rp.atPeak;
   const allocated = Math.max(alloc.peakAllocated, rp.peak);
@@ -265,7 +273,7 @@ export function estimateStep(graph: TrainGraph, inp: EstimateInputs, validationG
   const bytes: MemoryBytes = {
     weights: paramBytes + bufferBytes,
     gradients: trainableBytes + ddpBytes,
-    optimizerState: slots * trainableBytes,
+    optimizerState: stateBytes,
     ema: paramBytes + bufferBytes,
     activations,
     lossAndAssigner,
