@@ -24,16 +24,20 @@ export function deployParams(graph: TrainGraph): number {
   return n;
 }
 
-/** GFLOPs of one image through the deployed model (thop's count, as get_flops reports it): the
- *  graph's forward FLOPs per image without loss, train-only and BatchNorm ops (folded away). The
- *  inference-only decode (DFL) is part of the deployed forward. */
-export function deployGflops(graph: TrainGraph): number {
+/** GFLOPs of one image through the deployed model, as Ultralytics 8.4's get_flops (ultralytics-thop)
+ *  reports them for the graph's own input size: loss, train-only and BatchNorm ops (folded away) are
+ *  not counted; the inference-only decode (DFL) is. With `imgsz`, the count is scaled from the graph's
+ *  size by the pixel ratio, which is how older get_flops versions counted (on a max-stride input, so
+ *  a classifier's Linear layer was counted (imgsz / 32)^2 times); the classification tables carry that. */
+export function deployGflops(graphAtStride: TrainGraph, imgsz?: number | [number, number]): number {
   let flops = 0;
-  for (const op of graph.ops) {
+  for (const op of graphAtStride.ops) {
     if (op.module.group === 'loss' || op.attrs.trainOnly === true || op.kind === 'batchnorm') continue;
     flops += op.flops;
   }
-  return Math.round((flops / graph.batch / 1e9) * 1000) / 1000;
+  const [h, w] = graphAtStride.imgsz;
+  const [th, tw] = imgsz === undefined ? [h, w] : typeof imgsz === 'number' ? [imgsz, imgsz] : imgsz;
+  return Math.round(((flops / graphAtStride.batch) * ((th * tw) / (h * w)) / 1e9) * 1000) / 1000;
 }
 
 /** Parameters of the training-time model: every branch (both heads of an end-to-end model). */
