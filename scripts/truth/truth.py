@@ -354,12 +354,14 @@ def loss_peak(model, batch) -> dict:
     preds = model(batch["img"])
     with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
         loss, _ = model.loss(batch, preds)
+    # allocations are reported on the op that made them (its *self* memory), frees as '[memory]'
+    # events; summed in time order they give the allocator's running total
     events = sorted(
-        (e for e in prof.events() if e.name == "[memory]"), key=lambda e: e.time_range.start
+        (e for e in prof.events() if e.self_cpu_memory_usage != 0), key=lambda e: e.time_range.start
     )
     cur = peak = 0
     for e in events:
-        cur += e.cpu_memory_usage
+        cur += e.self_cpu_memory_usage
         peak = max(peak, cur)
     loss.sum().backward()
     model.zero_grad(set_to_none=True)
