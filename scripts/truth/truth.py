@@ -149,6 +149,7 @@ def measure_one(name: str, arch_hash: str, out: Path) -> None:
     warm_up(model, batch)
     step("module shapes")
     rec["modules"] = module_shapes(model, batch)
+    rec["assigned"] = count_assigned(model, batch)
     for precision in ("fp32", "amp"):
         step(f"saved bytes {precision}")
         rec[precision] = saved_bytes(model, batch, precision)
@@ -242,6 +243,41 @@ def warm_up(model, batch) -> None:
     loss = run_loss(model, batch)
     loss.backward()
     model.zero_grad(set_to_none=True)
+
+
+def count_assigned(model, batch) -> list[dict]:
+    """Positive anchors the label assigner picked per branch (one-to-many first, then one-to-one), and
+    for pose the keypoint rows the RLE flow ran on: data-dependent counts a test feeds to the estimator
+    so that it checks the mechanisms, not the upper bound it assumes for them."""
+    import torch
+
+    crit = model.criterion
+    branches = [crit.one2many, crit.one2one] if hasattr(crit, "one2many") else [crit]
+    out = []
+    hooks = []
+    for br in branches:
+        rec = {"positives": 0}
+        out.append(rec)
+        assigner = getattr(br, "assigner", None)
+        if assigner is None:
+            continue
+        h = assigner.register_forward_hook(lambda m, i, o, rec=rec: rec.__setitem__("positives", int(o[3].sum())))
+        hooks.append(h)
+        if hasattr(br, "calculate_rle_loss"):
+            orig = br.calculate_rle_loss
+
+            def wrapped(pred, gt, mask, orig=orig, rec=rec):
+                rec["keypoint_rows"] = int(mask.sum())
+                return orig(pred, gt, mask)
+
+            br.calculate_rle_loss = wrapped
+    with torch.no_grad():
+        model.loss(batch)
+    for h in hooks:
+        h.remove()
+    for br in branches:
+        br.__dict__.pop("calculate_rle_loss", None)
+    return out if hooks else []
 
 
 def flat_shapes(o):

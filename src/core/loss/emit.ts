@@ -38,9 +38,21 @@ export function dflSavedPerPositive(regMax: number): { floats: number; int64s: n
 /** The reg_max = 1 box loss (BboxLoss without DFL, 8.4.x): F.l1_loss saves its two (n, 4) inputs. */
 export const L1_SAVED_FLOATS_PER_POSITIVE = 8;
 
+/** What the label assigner picked in one branch, when known (a measured step): replaces the
+ *  upper bounds the loss otherwise assumes. */
+export interface AssignedCounts {
+  /** Positive anchors over the batch (fg_mask.sum()). */
+  positives: number;
+  /** Pose26: keypoint rows the RLE flow ran on (visible keypoints of the positives). */
+  keypoint_rows?: number;
+}
+
 export interface LossOptions {
   /** Ground-truth boxes per image (max over the batch sets the assigner's tensor sizes). */
   objectsPerImage: number;
+  /** Measured assignment per branch (one-to-many first, then one-to-one); by default the upper
+   *  bound min(B x A, B x objects x topk) and every keypoint visible. */
+  assigned?: AssignedCounts[];
 }
 
 /** E2ELoss (utils/loss.py, 8.4.x): the one-to-one branch's assigner keeps topk 7 candidates, then
@@ -51,10 +63,10 @@ export function emitLoss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): vo
   b.inModule({ index: null, path: 'loss', type: 'loss', group: 'loss' }, () => {
     if (head.style === 'classify') return emitClassifyLoss(b, head);
     if (head.style === 'v5') return emitV5Loss(b, head, opts);
-    emitV8Loss(b, head, opts, ASSIGNER_TOPK);
+    emitV8Loss(b, head, opts, ASSIGNER_TOPK, opts.assigned?.[0]);
     // end-to-end heads: E2ELoss runs the same criterion on the one-to-one branch with its own
     // assignment; both losses are summed (weighted) before one backward
-    if (head.one2one) emitV8Loss(b, head.one2one, opts, ONE2ONE_TOPK);
+    if (head.one2one) emitV8Loss(b, head.one2one, opts, ONE2ONE_TOPK, opts.assigned?.[1]);
   });
 }
 
@@ -68,7 +80,7 @@ export function anchorCount(b: GraphBuilder, head: HeadInfo): number {
   return a;
 }
 
-function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions, topk: number): void {
+function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions, topk: number, assigned?: AssignedCounts): void {
   const B = b.batch;
   const regMax = head.regMax;
   const nc = head.nc;
@@ -107,7 +119,7 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions, topk: nu
   const gtIdx = pose ? b.constant([B, A], 'int64', 'target_gt_idx') : null;
   b.reduce(b.bceWithLogits(scores, targetScores));
 
-  const positives = Math.min(B * A, B * opts.objectsPerImage * topk);
+  const positives = assigned ? assigned.positives : Math.min(B * A, B * opts.objectsPerImage * topk);
   if (positives > 0) {
     const posBoxes = b.index(boxes, fgMask, positives);
     if (obb) b.lossTerms([posBoxes], positives * PROBIOU_SAVED_FLOATS_PER_POSITIVE, 0, 'probiou');
@@ -126,7 +138,7 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions, topk: nu
     }
   }
   if (keypoints !== null && gtIdx !== null && positives > 0) {
-    emitKeypointLoss(b, head, keypoints, fgMask, gtIdx, positives, opts.objectsPerImage);
+    emitKeypointLoss(b, head, keypoints, fgMask, gtIdx, positives, opts.objectsPerImage, assigned?.keypoint_rows);
   }
 
   if (head.task === 'segment' && head.proto !== undefined && head.maskCoefficients !== undefined && positives > 0) {

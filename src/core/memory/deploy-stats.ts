@@ -24,15 +24,21 @@ export function deployParams(graph: TrainGraph): number {
   return n;
 }
 
-/** GFLOPs of one image through the deployed model, as Ultralytics 8.4's get_flops (ultralytics-thop)
- *  reports them for the graph's own input size: loss, train-only and BatchNorm ops (folded away) are
- *  not counted; the inference-only decode (DFL) is. With `imgsz`, the count is scaled from the graph's
- *  size by the pixel ratio, which is how older get_flops versions counted (on a max-stride input, so
- *  a classifier's Linear layer was counted (imgsz / 32)^2 times); the classification tables carry that. */
-export function deployGflops(graphAtStride: TrainGraph, imgsz?: number | [number, number]): number {
+/** GFLOPs of one image through the deployed model: loss, train-only and BatchNorm ops (folded away)
+ *  are not counted; the inference-only decode (DFL) is.
+ *  - Default: as the official tables count (thop's per-module hooks): the explicit matmuls of the
+ *    attention blocks (`q^T @ k`, `v @ attn^T` are tensor ops, not modules) are not counted. This
+ *    reproduces YOLO12's table exactly (yolo12n 6.49 -> 6.5, matmuls would add 0.98).
+ *  - `functional: true`: as Ultralytics 8.4.190's get_flops with ultralytics-thop 2.x, which also
+ *    counts those products (what scripts/truth/truth.py records).
+ *  With `imgsz`, the count is scaled from the graph's size by the pixel ratio, which is how older
+ *  get_flops versions counted (on a max-stride input, so a classifier's Linear layer was counted
+ *  (imgsz / 32)^2 times); the classification tables carry that. */
+export function deployGflops(graphAtStride: TrainGraph, imgsz?: number | [number, number], opts: { functional?: boolean } = {}): number {
   let flops = 0;
   for (const op of graphAtStride.ops) {
     if (op.module.group === 'loss' || op.attrs.trainOnly === true || op.kind === 'batchnorm') continue;
+    if (op.kind === 'matmul' && !opts.functional) continue;
     flops += op.flops;
   }
   const [h, w] = graphAtStride.imgsz;

@@ -137,6 +137,8 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
       return [
         fresh(Number(op.attrs.savedFloat32 ?? 0), 'float32', 'small loss tensors'),
         fresh(Number(op.attrs.savedInt64 ?? 0), 'int64', 'small loss index tensors'),
+        // tensors saved in the autocast compute type (e.g. Linear layers run inside the loss)
+        fresh(Number(op.attrs.savedAutocast ?? 0), precision === 'amp' ? 'float16' : 'float32', 'loss tensors in the compute type'),
       ];
     case 'bce_with_logits':
       return [operand(x, 'logits'), operand(y, 'target')];
@@ -156,9 +158,12 @@ export function savedForBackward(graph: TrainGraph, precision: Precision): Saved
   let activationBytes = 0;
   let paramCastBytes = 0;
   let inputBytes = 0;
+  // parameters used directly as tensors (builder.parameter) are saved by reference: no new memory
+  const paramStorages = new Set(graph.ops.filter((o) => o.attrs.parameter === true).flatMap((o) => o.outputs));
   for (const op of graph.ops) {
     const entry: OpSaved = { op: op.index, activationBytes: 0, paramCastBytes: 0, inputBytes: 0, items: [] };
     for (const item of rule(op, graph, dtypes, precision)) {
+      if (item.storage !== null && paramStorages.has(item.storage)) continue;
       if (item.storage !== null) {
         if (seen.has(item.storage)) continue;
         seen.add(item.storage);

@@ -7,6 +7,7 @@ import { GraphBuilder, GraphError } from '../graph/builder';
 import type { TrainGraph } from '../graph/types';
 import { LayerError, bottleneck, c2f, c2fpsa, c2psa, c3, c3k, c3k2, conv, dwconv, focus, attention, psaBlock, proto, spp, sppf, type Emitter } from './blocks';
 import { resolveBuiltin } from './builtin';
+import { a2c2f } from './blocks-a2';
 import { emitHead, REG_MAX } from './heads';
 import { parseArchYaml } from './parse';
 import { resolveArch, rowName } from './resolve';
@@ -199,6 +200,8 @@ function emitModule(e: Emitter, type: string, a: ArgValue[], x: number, p: strin
       return c3k2(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(6), bool(7), bool(5));
     case 'C3k':
       return c3k(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5), num(6));
+    case 'A2C2f':
+      return a2c2f(e, x, p, num(0), num(1), num(2), bool(3), num(4), bool(5), num(6), num(7), num(8), bool(9));
     case 'C2PSA':
       return c2psa(e, x, p, num(0), num(1), num(2), num(3));
     case 'C2fPSA':

@@ -119,6 +119,11 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
             out[3] = true;
           }
         }
+        if (type === 'A2C2f') {
+          legacy = false;
+          // parse_model (8.4): at scales l and x, A2C2f gets residual=True, mlp_ratio=1.2
+          if (spec.scale === 'l' || spec.scale === 'x') out.push(true, 1.2);
+        }
         out = normalizeArgs(type, out, row[3], fail);
         break;
       }
@@ -222,6 +227,11 @@ const SIGS: Record<string, Sig> = {
   C3k2: sig(['c1', 'c2', 'n', 'c3k', 'e', 'attn', 'g', 'shortcut'], ['posint', 'posint', 'posint', 'bool', 'num', 'bool', 'posint', 'bool'], [1, false, 0.5, false, 1, true]),
   C2PSA: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [1, 0.5]),
   C2fPSA: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [1, 0.5]),
+  A2C2f: sig(
+    ['c1', 'c2', 'n', 'a2', 'area', 'residual', 'mlp_ratio', 'e', 'g', 'shortcut'],
+    ['posint', 'posint', 'posint', 'bool', 'int', 'bool', 'num', 'num', 'posint', 'bool'],
+    [1, true, 1, false, 2.0, 0.5, 1, true],
+  ),
   C3k: sig(['c1', 'c2', 'n', 'shortcut', 'g', 'e', 'k'], ['posint', 'posint', 'posint', 'bool', 'posint', 'num', 'posint'], [1, true, 1, 0.5, 3]),
   PSABlock: sig(['c', 'attn_ratio', 'num_heads', 'shortcut'], ['posint', 'num', 'posint', 'bool'], [0.5, 4, true]),
   Attention: sig(['dim', 'num_heads', 'attn_ratio'], ['posint', 'posint', 'num'], [8, 0.5]),

@@ -3,6 +3,7 @@
 
 import type { BuiltinFamily } from '../builtin';
 import { LEGACY_FAMILIES } from './legacy';
+import { YOLO12_FAMILY } from './yolo12';
 import { YOLO26_FAMILY } from './yolo26';
 
-export const ALL_FAMILIES: readonly BuiltinFamily[] = [...LEGACY_FAMILIES, YOLO26_FAMILY];
+export const ALL_FAMILIES: readonly BuiltinFamily[] = [...LEGACY_FAMILIES, YOLO26_FAMILY, YOLO12_FAMILY];
