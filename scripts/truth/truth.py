@@ -331,7 +331,7 @@ def saved_bytes(model, batch, precision: str) -> dict:
                 cat = "buffer"
             elif ptr == img.untyped_storage().data_ptr():
                 cat = "input"
-            elif t.grad_fn is not None and type(t.grad_fn).__name__ == "ToCopyBackward0" and _from_param(t.grad_fn):
+            elif _param_cast(t):
                 cat = "param_cast"
             else:
                 cat = "activation"
@@ -371,6 +371,18 @@ def saved_bytes(model, batch, precision: str) -> dict:
 
 def _from_param(fn) -> bool:
     return any(type(f).__name__ == "AccumulateGrad" for f, _ in fn.next_functions if f is not None)
+
+
+VIEW_FNS = {"TBackward0", "ViewBackward0", "PermuteBackward0", "TransposeBackward0", "ExpandBackward0", "UnsqueezeBackward0"}
+
+
+def _param_cast(t) -> bool:
+    """An autocast copy of a parameter, possibly seen through a view (Linear saves weight.t())."""
+    fn = t.grad_fn
+    while fn is not None and type(fn).__name__ in VIEW_FNS:
+        nxt = [f for f, _ in fn.next_functions if f is not None]
+        fn = nxt[0] if len(nxt) == 1 else None
+    return fn is not None and type(fn).__name__ == "ToCopyBackward0" and _from_param(fn)
 
 
 class _null:

@@ -82,8 +82,8 @@ describe('built-in names', () => {
   it('lists every family, variant and size once', () => {
     const names = listBuiltins().map((b) => b.name);
     assert.equal(new Set(names).size, names.length);
-    // v8 and 11: 5 variants x 5 sizes; v5u: detect; classic v5: detect and seg; YOLO26: 7 variants x 5 sizes; YOLO12: 5 x 5
-    assert.equal(names.length, 25 + 25 + 5 + 10 + 35 + 25);
+    // v8 and 11: 5 variants x 5 sizes; v5u: detect; classic v5: detect and seg; YOLO26: 7 variants x 5 sizes; YOLO12: 5 x 5; YOLOv10: n s m b l x
+    assert.equal(names.length, 25 + 25 + 5 + 10 + 35 + 25 + 6);
     for (const n of names) assert.ok(resolveBuiltin(n), n);
     assert.ok(names.includes('yolo11x-obb') && names.includes('yolov5nu') && names.includes('yolov5x-seg'));
   });

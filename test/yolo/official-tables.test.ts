@@ -11,20 +11,20 @@ const rows = JSON.parse(readFileSync(join(__dirname, '..', 'data', 'official-tab
   name: string;
   imgsz: number;
   nc: number;
-  paramsM: number;
+  paramsM: number | null;
   gflops: number;
   flopsCount?: 'stride-scaled';
 }[];
 
 for (const r of rows) {
-  test(`${r.name}: deployed ${r.paramsM}M params and ${r.gflops} GFLOPs at ${r.imgsz} (official table)`, () => {
+  test(`${r.name}: deployed ${r.paramsM ?? '?'}M params and ${r.gflops} GFLOPs at ${r.imgsz} (official table)`, () => {
     // rows marked stride-scaled were counted on a 32x32 input and scaled to the table's size (see
     // deployGflops); the others at the table's size
     const scaled = r.flopsCount === 'stride-scaled';
     const g = buildBuiltin(r.name, { batch: 1, imgsz: scaled ? 32 : r.imgsz, nc: r.nc });
     const p = deployParams(g) / 1e6;
     const f = scaled ? deployGflops(g, r.imgsz) : deployGflops(g);
-    assert.ok(Math.abs(p - r.paramsM) / r.paramsM <= 0.04, `${p.toFixed(3)}M vs ${r.paramsM}M`);
+    if (r.paramsM !== null) assert.ok(Math.abs(p - r.paramsM) / r.paramsM <= 0.04, `${p.toFixed(3)}M vs ${r.paramsM}M`);
     assert.ok(Math.abs(f - r.gflops) / r.gflops <= 0.1, `${f} vs ${r.gflops} GFLOPs`);
   });
 }

@@ -126,8 +126,13 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
     case 'maxpool2d':
       return [existing(x, 'input'), fresh(numel(t(out).shape), 'int64', 'indices')];
     case 'avgpool2d':
-    case 'adaptive_avgpool2d':
       return [existing(x, 'input')];
+    case 'adaptive_avgpool2d': {
+      // ATen's adaptive_avg_pool2d to 1x1 is input.mean((-1, -2), keepdim=True): MeanBackward keeps
+      // only sizes (measured: Classify's pool adds nothing, test/data/truth/yolo26n-cls.json)
+      const [, , oh, ow] = t(out).shape;
+      return oh === 1 && ow === 1 ? [] : [existing(x, 'input')];
+    }
     case 'dropout':
       return [fresh(numel(t(x).shape), 'bool', 'mask')];
     case 'index':

@@ -109,7 +109,11 @@ export function c2f(e: Emitter, x: number, path: string, c1: number, c2: number,
   return c2fLike(e, x, path, c1, c2, c, n, (y, i) => bottleneck(e, y, `${path}.m.${i}`, c, c, shortcut, g, [3, 3], 1.0));
 }
 
-/** The C2f skeleton shared by C2f, C3k2 and C2fPSA, which differ only in their inner modules. */
+/** The C2f skeleton shared by C2f, C3k2, C2fPSA and C2fCIB, which differ only in their inner modules. */
+export function c2fLikeBlock(e: Emitter, x: number, path: string, c1: number, c2: number, c: number, n: number, inner: (y: number, i: number) => number): number {
+  return c2fLike(e, x, path, c1, c2, c, n, inner);
+}
+
 function c2fLike(e: Emitter, x: number, path: string, c1: number, c2: number, c: number, n: number, inner: (y: number, i: number) => number): number {
   const h = conv(e, x, `${path}.cv1`, c1, 2 * c, 1, 1);
   // a copy: the builder's array is the chunk op's own `outputs` list

@@ -8,6 +8,7 @@ import type { TrainGraph } from '../graph/types';
 import { LayerError, bottleneck, c2f, c2fpsa, c2psa, c3, c3k, c3k2, conv, dwconv, focus, attention, psaBlock, proto, spp, sppf, type Emitter } from './blocks';
 import { resolveBuiltin } from './builtin';
 import { a2c2f } from './blocks-a2';
+import { c2fcib, psa, scdown } from './blocks-v10';
 import { emitHead, REG_MAX } from './heads';
 import { parseArchYaml } from './parse';
 import { resolveArch, rowName } from './resolve';
@@ -122,7 +123,10 @@ export function buildGraphWithOutputs(
             e,
             xs,
             ref.path,
-            { type: layer.type, args: layer.args, nc: spec.nc, legacy: model.legacyHead, regMax: spec.regMax ?? REG_MAX, end2end: spec.end2end ?? false },
+            // v10Detect = Detect(nc, end2end=True) with the light (depthwise) class branch
+            layer.type === 'v10Detect'
+              ? { type: 'Detect', args: layer.args, nc: spec.nc, legacy: false, regMax: REG_MAX, end2end: true }
+              : { type: layer.type, args: layer.args, nc: spec.nc, legacy: model.legacyHead, regMax: spec.regMax ?? REG_MAX, end2end: spec.end2end ?? false },
             spec.format === 'v5',
           );
           b.head = info;
@@ -200,6 +204,12 @@ function emitModule(e: Emitter, type: string, a: ArgValue[], x: number, p: strin
       return c3k2(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(6), bool(7), bool(5));
     case 'C3k':
       return c3k(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5), num(6));
+    case 'SCDown':
+      return scdown(e, x, p, num(0), num(1), num(2), num(3));
+    case 'PSA':
+      return psa(e, x, p, num(0), num(1), num(2));
+    case 'C2fCIB':
+      return c2fcib(e, x, p, num(0), num(1), num(2), bool(3), bool(4), num(5), num(6));
     case 'A2C2f':
       return a2c2f(e, x, p, num(0), num(1), num(2), bool(3), num(4), bool(5), num(6), num(7), num(8), bool(9));
     case 'C2PSA':

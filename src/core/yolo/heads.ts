@@ -113,7 +113,8 @@ export function emitHead(e: Emitter, xs: number[], path: string, h: HeadArgs, v5
 
 /** Marks the ops emitted since `from` as training-only: fuse() removes them from the deployed model. */
 function markTrainOnly(e: Emitter, from: number): void {
-  for (let i = from; i < e.b.ops.length; i++) e.b.ops[i].attrs.trainOnly = true;
+  // the DFL module is shared by both branches and stays in the fused model
+  for (let i = from; i < e.b.ops.length; i++) if (!e.b.ops[i].name.includes('.dfl.')) e.b.ops[i].attrs.trainOnly = true;
 }
 
 /** One branch (one-to-many or one-to-one) of a Detect-family head. */

@@ -29,6 +29,11 @@ export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string,
   ['C2PSA', 'repeat'],
   ['C2fPSA', 'repeat'],
   ['A2C2f', 'repeat'],
+  // YOLOv10 (block.py / head.py, 8.4.x)
+  ['SCDown', 'base'],
+  ['PSA', 'base'],
+  ['C2fCIB', 'repeat'],
+  ['v10Detect', 'head'],
   ['Concat', 'concat'],
   ['nn.Upsample', 'upsample'],
   ['Detect', 'head'],
@@ -65,7 +70,7 @@ export const KNOWN_MODULES: ReadonlySet<string> = new Set(ULTRALYTICS_RULES.keys
 export const V5_MODULES: ReadonlySet<string> = new Set(V5_RULES.keys());
 
 /** Modules that end a model and define its loss. */
-export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify', 'Segment26', 'Pose26', 'OBB26']);
+export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify', 'Segment26', 'Pose26', 'OBB26', 'v10Detect']);
 
 /** The class name Ultralytics records for a module ("nn.Upsample" is torch.nn.modules.upsampling.Upsample). */
 export function typeName(module: string): string {
@@ -77,9 +82,9 @@ export function typeName(module: string): string {
 export const ULTRALYTICS_UNMODELLED: ReadonlySet<string> = new Set(
   [
     'ConvTranspose', 'GhostConv', 'GhostBottleneck', 'BottleneckCSP', 'C1', 'C2', 'RepNCSPELAN4', 'ELAN1', 'ADown', 'AConv',
-    'SPPELAN', 'C2fAttn', 'C3TR', 'C3Ghost', 'nn.ConvTranspose2d', 'DWConvTranspose2d', 'C3x', 'RepC3', 'PSA', 'SCDown',
-    'C2fCIB', 'AIFI', 'HGStem', 'HGBlock', 'ResNetLayer', 'nn.BatchNorm2d', 'WorldDetect', 'YOLOEDetect',
-    'YOLOESegment', 'YOLOESegment26', 'v10Detect', 'ImagePoolingAttn', 'RTDETRDecoder', 'CBLinear', 'CBFuse', 'Depth',
+    'SPPELAN', 'C2fAttn', 'C3TR', 'C3Ghost', 'nn.ConvTranspose2d', 'DWConvTranspose2d', 'C3x', 'RepC3', 
+    'AIFI', 'HGStem', 'HGBlock', 'ResNetLayer', 'nn.BatchNorm2d', 'WorldDetect', 'YOLOEDetect',
+    'YOLOESegment', 'YOLOESegment26', 'ImagePoolingAttn', 'RTDETRDecoder', 'CBLinear', 'CBFuse', 'Depth',
     'SemanticSegment', 'TorchVision', 'Index', 'LRPCHead', 'Silence', 'nn.Identity', 'RepConv', 'CIB', 'RepVGGDW',
   ].filter((m) => !ULTRALYTICS_RULES.has(m)),
 );

@@ -119,6 +119,7 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
             out[3] = true;
           }
         }
+        if (type === 'C2fCIB') legacy = false;
         if (type === 'A2C2f') {
           legacy = false;
           // parse_model (8.4): at scales l and x, A2C2f gets residual=True, mlp_ratio=1.2
@@ -227,6 +228,10 @@ const SIGS: Record<string, Sig> = {
   C3k2: sig(['c1', 'c2', 'n', 'c3k', 'e', 'attn', 'g', 'shortcut'], ['posint', 'posint', 'posint', 'bool', 'num', 'bool', 'posint', 'bool'], [1, false, 0.5, false, 1, true]),
   C2PSA: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [1, 0.5]),
   C2fPSA: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [1, 0.5]),
+  SCDown: sig(['c1', 'c2', 'k', 's'], ['posint', 'posint', 'posint', 'posint'], []),
+  PSA: sig(['c1', 'c2', 'e'], ['posint', 'posint', 'num'], [0.5]),
+  C2fCIB: sig(['c1', 'c2', 'n', 'shortcut', 'lk', 'g', 'e'], ['posint', 'posint', 'posint', 'bool', 'bool', 'posint', 'num'], [1, false, false, 1, 0.5]),
+  v10Detect: sig(['nc', 'ch'], ['posint', 'chlist'], []),
   A2C2f: sig(
     ['c1', 'c2', 'n', 'a2', 'area', 'residual', 'mlp_ratio', 'e', 'g', 'shortcut'],
     ['posint', 'posint', 'posint', 'bool', 'int', 'bool', 'num', 'num', 'posint', 'bool'],

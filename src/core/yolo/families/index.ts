@@ -5,5 +5,6 @@ import type { BuiltinFamily } from '../builtin';
 import { LEGACY_FAMILIES } from './legacy';
 import { YOLO12_FAMILY } from './yolo12';
 import { YOLO26_FAMILY } from './yolo26';
+import { YOLOV10_FAMILY } from './yolov10';
 
-export const ALL_FAMILIES: readonly BuiltinFamily[] = [...LEGACY_FAMILIES, YOLO26_FAMILY, YOLO12_FAMILY];
+export const ALL_FAMILIES: readonly BuiltinFamily[] = [...LEGACY_FAMILIES, YOLO26_FAMILY, YOLO12_FAMILY, YOLOV10_FAMILY];
