@@ -126,8 +126,13 @@ function c2fLike(e: Emitter, x: number, path: string, c1: number, c2: number, c:
 /** C3(c1, c2, n, shortcut, g, e): cv3(cat(m(cv1(x)), cv2(x))) with 1x1-3x3 bottlenecks (e=1). */
 export function c3(e: Emitter, x: number, path: string, c1: number, c2: number, n = 1, shortcut = true, g = 1, ex = 0.5, k: [number, number] = [1, 3]): number {
   const c_ = Math.trunc(c2 * ex);
+  return c3Like(e, x, path, c1, c2, c_, n, (y, i) => bottleneck(e, y, `${path}.m.${i}`, c_, c_, shortcut, g, k, 1.0));
+}
+
+/** The C3 skeleton (C3, C3k, C3Ghost differ only in their inner modules). */
+export function c3Like(e: Emitter, x: number, path: string, c1: number, c2: number, c_: number, n: number, inner: (y: number, i: number) => number): number {
   let m = conv(e, x, `${path}.cv1`, c1, c_, 1, 1);
-  for (let i = 0; i < n; i++) m = bottleneck(e, m, `${path}.m.${i}`, c_, c_, shortcut, g, k, 1.0);
+  for (let i = 0; i < n; i++) m = inner(m, i);
   const b = conv(e, x, `${path}.cv2`, c1, c_, 1, 1);
   const cat = e.b.inModule({ path }, () => e.b.cat([m, b], 1, `${path}.cat`));
   return conv(e, cat, `${path}.cv3`, 2 * c_, c2, 1);

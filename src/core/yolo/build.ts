@@ -9,6 +9,7 @@ import { LayerError, bottleneck, c2f, c2fpsa, c2psa, c3, c3k, c3k2, conv, dwconv
 import { resolveBuiltin } from './builtin';
 import { a2c2f } from './blocks-a2';
 import { c2fcib, psa, scdown } from './blocks-v10';
+import { c2, c3Ghost, ghostBottleneck, ghostConv } from './blocks-ghost';
 import { emitHead, REG_MAX } from './heads';
 import { parseArchYaml } from './parse';
 import { resolveArch, rowName } from './resolve';
@@ -204,6 +205,14 @@ function emitModule(e: Emitter, type: string, a: ArgValue[], x: number, p: strin
       return c3k2(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(6), bool(7), bool(5));
     case 'C3k':
       return c3k(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5), num(6));
+    case 'C2':
+      return c2(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5));
+    case 'GhostConv':
+      return ghostConv(e, x, p, num(0), num(1), num(2), num(3), num(4), bool(5));
+    case 'C3Ghost':
+      return c3Ghost(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5));
+    case 'GhostBottleneck':
+      return ghostBottleneck(e, x, p, num(0), num(1), num(2), num(3));
     case 'SCDown':
       return scdown(e, x, p, num(0), num(1), num(2), num(3));
     case 'PSA':

@@ -34,6 +34,11 @@ export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string,
   ['PSA', 'base'],
   ['C2fCIB', 'repeat'],
   ['v10Detect', 'head'],
+  // YOLOv8 P6 and Ghost variants
+  ['C2', 'repeat'],
+  ['GhostConv', 'base'],
+  ['C3Ghost', 'repeat'],
+  ['GhostBottleneck', 'base'],
   ['Concat', 'concat'],
   ['nn.Upsample', 'upsample'],
   ['Detect', 'head'],
@@ -81,8 +86,8 @@ export function typeName(module: string): string {
  *  using one gets "not modelled" rather than "unknown" (never a wrong number). */
 export const ULTRALYTICS_UNMODELLED: ReadonlySet<string> = new Set(
   [
-    'ConvTranspose', 'GhostConv', 'GhostBottleneck', 'BottleneckCSP', 'C1', 'C2', 'RepNCSPELAN4', 'ELAN1', 'ADown', 'AConv',
-    'SPPELAN', 'C2fAttn', 'C3TR', 'C3Ghost', 'nn.ConvTranspose2d', 'DWConvTranspose2d', 'C3x', 'RepC3', 
+    'ConvTranspose', 'BottleneckCSP', 'C1', 'RepNCSPELAN4', 'ELAN1', 'ADown', 'AConv',
+    'SPPELAN', 'C2fAttn', 'C3TR', 'nn.ConvTranspose2d', 'DWConvTranspose2d', 'C3x', 'RepC3', 
     'AIFI', 'HGStem', 'HGBlock', 'ResNetLayer', 'nn.BatchNorm2d', 'WorldDetect', 'YOLOEDetect',
     'YOLOESegment', 'YOLOESegment26', 'ImagePoolingAttn', 'RTDETRDecoder', 'CBLinear', 'CBFuse', 'Depth',
     'SemanticSegment', 'TorchVision', 'Index', 'LRPCHead', 'Silence', 'nn.Identity', 'RepConv', 'CIB', 'RepVGGDW',

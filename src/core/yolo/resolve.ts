@@ -170,7 +170,7 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
     // downsampling of this row's output: Conv-like rows multiply by their stride, Upsample divides
     const inStride = Math.max(...inputs.map((k) => (k === -1 ? 1 : strides[k])));
     let rowStride = inStride;
-    if ((type === 'Conv' || type === 'DWConv' || type === 'Focus') && isPosInt(out![3])) rowStride = inStride * (out![3] as number);
+    if ((type === 'Conv' || type === 'DWConv' || type === 'Focus' || type === 'GhostConv' || type === 'SCDown' || type === 'GhostBottleneck') && isPosInt(out![3])) rowStride = inStride * (out![3] as number);
     else if (type === 'Upsample' && typeof out![1] === 'number') rowStride = inStride / (out![1] as number);
     strides.push(rowStride);
     const group = i < spec.backboneRows ? 'backbone' : i === last ? 'head' : 'neck';
@@ -228,6 +228,10 @@ const SIGS: Record<string, Sig> = {
   C3k2: sig(['c1', 'c2', 'n', 'c3k', 'e', 'attn', 'g', 'shortcut'], ['posint', 'posint', 'posint', 'bool', 'num', 'bool', 'posint', 'bool'], [1, false, 0.5, false, 1, true]),
   C2PSA: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [1, 0.5]),
   C2fPSA: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [1, 0.5]),
+  C2: sig(['c1', 'c2', 'n', 'shortcut', 'g', 'e'], ['posint', 'posint', 'posint', 'bool', 'posint', 'num'], [1, true, 1, 0.5]),
+  GhostConv: sig(['c1', 'c2', 'k', 's', 'g', 'act'], ['posint', 'posint', 'posint', 'posint', 'posint', 'bool'], [1, 1, 1, true]),
+  C3Ghost: sig(['c1', 'c2', 'n', 'shortcut', 'g', 'e'], ['posint', 'posint', 'posint', 'bool', 'posint', 'num'], [1, true, 1, 0.5]),
+  GhostBottleneck: sig(['c1', 'c2', 'k', 's'], ['posint', 'posint', 'posint', 'posint'], [3, 1]),
   SCDown: sig(['c1', 'c2', 'k', 's'], ['posint', 'posint', 'posint', 'posint'], []),
   PSA: sig(['c1', 'c2', 'e'], ['posint', 'posint', 'num'], [0.5]),
   C2fCIB: sig(['c1', 'c2', 'n', 'shortcut', 'lk', 'g', 'e'], ['posint', 'posint', 'posint', 'bool', 'bool', 'posint', 'num'], [1, false, false, 1, 0.5]),

@@ -6,5 +6,6 @@ import { LEGACY_FAMILIES } from './legacy';
 import { YOLO12_FAMILY } from './yolo12';
 import { YOLO26_FAMILY } from './yolo26';
 import { YOLOV10_FAMILY } from './yolov10';
+import { YOLOV8_VARIANTS_FAMILY } from './yolov8-variants';
 
-export const ALL_FAMILIES: readonly BuiltinFamily[] = [...LEGACY_FAMILIES, YOLO26_FAMILY, YOLO12_FAMILY, YOLOV10_FAMILY];
+export const ALL_FAMILIES: readonly BuiltinFamily[] = [...LEGACY_FAMILIES, YOLO26_FAMILY, YOLO12_FAMILY, YOLOV10_FAMILY, YOLOV8_VARIANTS_FAMILY];
