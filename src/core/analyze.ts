@@ -45,7 +45,9 @@ function deployFigures(source: ModelSource, graph: TrainGraph, pruneRatio: numbe
     const [h, w] = graph.imgsz;
     return { deployParams: source.paramCount(graph), deployGflops: Math.round(source.gflops(graph) * ((640 * 640) / (h * w)) * 1000) / 1000 };
   }
-  const g = source.fixedImgsz === null ? source.build(1, 640, pruneRatio) : graph;
+  // the estimate's own graph when it is already at 640 (params and per-image FLOPs do not depend on batch)
+  const at640 = graph.imgsz[0] === 640 && graph.imgsz[1] === 640;
+  const g = source.fixedImgsz === null && !at640 ? source.build(1, 640, pruneRatio) : graph;
   return { deployParams: deployParams(g), deployGflops: deployGflops(g) };
 }
 
