@@ -144,6 +144,8 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
         fresh(Number(op.attrs.savedInt64 ?? 0), 'int64', 'small loss index tensors'),
         // tensors saved in the autocast compute type (e.g. Linear layers run inside the loss)
         fresh(Number(op.attrs.savedAutocast ?? 0), precision === 'amp' ? 'float16' : 'float32', 'loss tensors in the compute type'),
+        // autocast copies of weights of layers run inside the loss (Pose26's flow): once, under AMP
+        ...(precision === 'amp' && Number(op.attrs.weightCast ?? 0) > 0 ? [fresh(Number(op.attrs.weightCast), 'float16', 'loss layer weights (autocast copy)', 'param_cast')] : []),
       ];
     case 'bce_with_logits':
       return [operand(x, 'logits'), operand(y, 'target')];
@@ -158,7 +160,7 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
 export function savedForBackward(graph: TrainGraph, precision: Precision): SavedSummary {
   const dtypes = tensorDtypes(graph, precision);
   const seen = new Set<number>();
-  const castWeights = new Set<number>();
+  const castWeights = new Set<number | string>();
   const perOp: OpSaved[] = [];
   let activationBytes = 0;
   let paramCastBytes = 0;
@@ -175,8 +177,10 @@ export function savedForBackward(graph: TrainGraph, precision: Precision): Saved
       }
       if (item.category === 'param_cast') {
         // autocast casts each weight once per forward and reuses the copy (its cast cache)
-        if (castWeights.has(op.index)) continue;
-        castWeights.add(op.index);
+        // (a loss layer's weights, e.g. Pose26's flow run once per branch, are one cast per step too)
+        const key = item.what === 'loss layer weights (autocast copy)' ? `loss:${op.source}` : op.index;
+        if (castWeights.has(key)) continue;
+        castWeights.add(key);
         entry.paramCastBytes += item.bytes;
       } else if (item.category === 'input') entry.inputBytes += item.bytes;
       else entry.activationBytes += item.bytes;
