@@ -7,8 +7,10 @@
 //           conv output reshaped (B, h, 3d, N); x ends contiguous without a copy; v needs two copies
 //           (reshape of a strided slice, then .contiguous() after the permute), the second one saved
 //           by the depthwise 7x7 `pe` conv.
-//   area > 1: the transposed qkv is reshaped to (B * area, N / area, 3C): a copy; x and v are each
-//           copied back (reshape) and made contiguous again.
+//   area > 1: the transposed qkv is reshaped to (B * area, N / area, 3C): a copy, not itself saved;
+//           the two matmuls copy k and v again (their batch and head strides do not merge for bmm)
+//           and save those copies; x and v are each copied back (reshape) and made contiguous again.
+// Checked per module against Ultralytics 8.4.190 (test/data/truth/yolo12n.json: rows 6 and 8 exact).
 
 import { LayerError, c3k, channels, conv, type Emitter } from './blocks';
 
@@ -34,10 +36,15 @@ export function aattn(e: Emitter, x: number, path: string, dim: number, numHeads
       q4 = b.permute(b.reshape(r, [Bp, Np, numHeads, 3 * hd], `${path}.view`), [0, 2, 3, 1], `${path}.permute`);
     }
     const [q, k, v] = b.split(q4, [hd, hd, hd], 2, `${path}.split`);
+    // 4-D matmul runs as a bmm over (B' * h): with area > 1, k and v are views of the reshaped copy
+    // whose (B', h) strides do not merge, so matmul copies each (what it saves: measured, yolo12n
+    // row 6), and the reshaped qkv itself is not kept; with area 1 they merge and stay views
+    const asBmm = (t: number, what: string) =>
+      a === 1 ? t : b.reshape(b.reshape(t, [Bp * numHeads, hd, Np], `${path}.${what}.bmm`), [Bp, numHeads, hd, Np], `${path}.${what}.view`);
     const qs = b.scale(q, 'mul', `${path}.scale`);
-    const scores = b.matmul(b.permute(qs, [0, 1, 3, 2], `${path}.transpose`), k, `${path}.qk`);
+    const scores = b.matmul(b.permute(qs, [0, 1, 3, 2], `${path}.transpose`), asBmm(k, 'k'), `${path}.qk`);
     const attn = b.softmax(scores, 3, false, `${path}.softmax`);
-    const out = b.matmul(v, b.permute(attn, [0, 1, 3, 2], `${path}.transpose`), `${path}.av`); // (B', h, d, N')
+    const out = b.matmul(asBmm(v, 'v'), b.permute(attn, [0, 1, 3, 2], `${path}.transpose`), `${path}.av`); // (B', h, d, N')
     let xo: number;
     let vo: number;
     if (a === 1) {
