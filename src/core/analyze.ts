@@ -12,6 +12,7 @@ import { checkImgsz, validateOptions } from './validate';
 import { deploymentWhatIf } from './memory/deployment';
 import { accumulationSteps, simulateStep, traceStepGraphs, type Optimizer, type StepEstimate } from './memory/estimate';
 import { traceScaler, type TraceAnchor, type TraceScaler } from './memory/batch-scaling';
+import { deployGflops, deployParams } from './memory/deploy-stats';
 import { openModel, type ModelSource } from './model-source';
 import type { AnalyzeOptions } from './options';
 import { groupTotals } from './report/layers';
@@ -31,16 +32,29 @@ export interface AnalyzeContext {
 
 export class AnalyzeError extends Error {}
 
-/** Resolves Ultralytics' optimizer=auto: iterations = ceil(N / max(batch, 64)) * epochs > 10,000 -> SGD, else AdamW. */
+/** Resolves Ultralytics' optimizer=auto: iterations = ceil(N / max(batch, 64)) * epochs > 10,000 -> MuSGD (8.4.x), else AdamW. */
 export function resolveOptimizer(opts: AnalyzeOptions, batch: number): { optimizer: Optimizer; note: string | null } {
   const choice = opts.optimizer ?? 'auto';
   if (choice !== 'auto') return { optimizer: choice, note: null };
   if (opts.datasetImages && opts.epochs) {
     const iterations = Math.ceil(opts.datasetImages / Math.max(batch, NOMINAL_BATCH)) * opts.epochs;
-    const optimizer = iterations > AUTO_OPTIMIZER_ITERATIONS ? 'sgd' : 'adamw';
-    return { optimizer, note: `optimizer=auto resolved to ${optimizer.toUpperCase()}: ${iterations.toLocaleString('en-US')} iterations (${opts.datasetImages} images, ${opts.epochs} epochs)` };
+    // Ultralytics 8.4.x build_optimizer: MuSGD (lr 0.01) above 10,000 iterations, else AdamW (8.3.x: SGD)
+    const optimizer = iterations > AUTO_OPTIMIZER_ITERATIONS ? 'musgd' : 'adamw';
+    return { optimizer, note: `optimizer=auto resolved to ${optimizer === 'musgd' ? 'MuSGD' : optimizer.toUpperCase()}: ${iterations.toLocaleString('en-US')} iterations (${opts.datasetImages} images, ${opts.epochs} epochs)` };
   }
   return { optimizer: 'adamw', note: 'optimizer=auto: dataset size and epochs unknown, assumed AdamW (2 state tensors per parameter, the larger of the two choices)' };
+}
+
+/** model.deployParams / deployGflops: the fused model at 640 (an ONNX export: its own figures). */
+function deployFigures(source: ModelSource, graph: TrainGraph, pruneRatio: number): { deployParams: number; deployGflops: number } {
+  if (source.format === 'onnx') {
+    const [h, w] = graph.imgsz;
+    return { deployParams: source.paramCount(graph), deployGflops: Math.round(source.gflops(graph) * ((640 * 640) / (h * w)) * 1000) / 1000 };
+  }
+  // the estimate's own graph when it is already at 640 (params and per-image FLOPs do not depend on batch)
+  const at640 = graph.imgsz[0] === 640 && graph.imgsz[1] === 640;
+  const g = source.fixedImgsz === null && !at640 ? source.build(1, 640, pruneRatio) : graph;
+  return { deployParams: deployParams(g), deployGflops: deployGflops(g) };
 }
 
 interface Evaluated {
@@ -124,7 +138,8 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     // validation sees single images (no mosaic): the densest image, not the mosaic-inflated count
     const valObjects = options.objectsPerImage ?? dataset?.summary.objects?.max ?? DEFAULT_OBJECTS_PER_IMAGE;
     const inputs = { precision, optimizer, objectsPerImage: objs, batchPerGpu: perGpu, gpus, validationObjectsPerImage: valObjects, gpuName: gpu?.name ?? null } as const;
-    const key = `${accumulationSteps(perGpu) > 1}|${objs}`;
+    // optimizer=auto may pick another optimizer at another batch: its state is part of the structure
+    const key = `${optimizer}|${accumulationSteps(perGpu) > 1}|${objs}`;
     const scaler = traced || ctx.traceEveryBatch ? null : scalers.get(key);
     let graph: TrainGraph | null = null;
     let step: Evaluated['step'];
@@ -198,6 +213,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     trainableParams: first.graph.ops.reduce((a, o) => a + o.trainableParams, 0),
     buffers: first.graph.ops.reduce((a, o) => a + o.buffers, 0),
     gflops: source.gflops(first.graph),
+    ...deployFigures(source, first.graph, options.pruneRatio ?? 0),
     layers: layers.length,
     groups: groupTotals([...layers, ...lossLayers]),
     notes: [...(source.notes ?? []), ...first.graph.notes],

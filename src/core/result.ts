@@ -16,6 +16,12 @@ export interface AnalysisModel {
   buffers: number;
   /** Forward GFLOPs at the estimate's image size, batch 1 (2 x MACs, as Ultralytics reports). */
   gflops: number;
+  /** Parameters of the deployed model: after Ultralytics' fuse() (Conv+BN folded; end-to-end heads
+   *  keep only the one-to-one branch): what the official tables list. `params` is the training-time
+   *  count (every branch). An ONNX export is already deployed: its own count. */
+  deployParams?: number;
+  /** GFLOPs of the deployed model at 640x640, batch 1 (the official tables' column). */
+  deployGflops?: number;
   /** Number of rows in `layers`. */
   layers: number;
   /** Per-group totals (backbone / neck / head). */

@@ -71,9 +71,9 @@ export function yamlCases(dir: string): CorpusCase[] {
   add('yaml-ch-huge', BASE_YAML + 'ch: 100000\n', exact('yaml-ch-huge.yaml: ch must be a small positive integer, got 100000'), 'ch 100000');
 
   // ---- rows
-  add('yaml-unknown-module', row('[-1, 1, EvilModule, [64]]'), exact("yaml-unknown-module.yaml: backbone[1]: unknown module 'EvilModule'"), 'an unknown module');
+  add('yaml-unknown-module', row('[-1, 1, EvilModule, [64]]'), exact("yaml-unknown-module.yaml: backbone[1], line 6: unknown module 'EvilModule'"), 'an unknown module');
   add('yaml-module-number', row('[-1, 1, 42, [64]]'), exact('yaml-module-number.yaml: backbone[1]: module must be a name, got 42'), 'module a number');
-  add('yaml-module-dotted', row('[-1, 1, torch.nn.Identity, []]'), re('^yaml-module-dotted\\.yaml: (backbone\\[1\\]: unknown module .+|.+)$'), 'a torch.nn module path (Ultralytics would import it; we refuse)');
+  add('yaml-module-dotted', row('[-1, 1, torch.nn.Identity, []]'), re('^yaml-module-dotted\\.yaml: (backbone\\[1\\], line 6: unknown module .+|.+)$'), 'a torch.nn module path (Ultralytics would import it; we refuse)');
   add('yaml-row-short', row('[-1, 1, Conv]'), exact('yaml-row-short.yaml: backbone[1]: expected [from, repeats, module, args], got [-1,1,"Conv"]'), 'a row of 3');
   add('yaml-row-scalar', row('7'), exact('yaml-row-scalar.yaml: backbone[1]: expected [from, repeats, module, args], got 7'), 'a row that is a number');
   add('yaml-from-string', row("['prev', 1, Conv, [64, 3, 2]]"), exact("yaml-from-string.yaml: backbone[1]: 'from' must be an integer or a list of integers, got 'prev'"), 'from a string');

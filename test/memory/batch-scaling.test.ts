@@ -59,6 +59,7 @@ test('scaled traces equal traced ones with a dataset whose boxes per image grow 
 
 const traces = (bytes: number[], ids = bytes.map((_, i) => `t:${i}`)): StepTraces => ({
   tensors: { params: [64], trainable: [64], buffers: [] },
+  state: [64],
   blas: [1024],
   pixels: 3 * 640 * 640,
   events: bytes.map((b, i) => ({ kind: 'alloc' as const, id: ids[i]!, bytes: b, cat: 'activations' as const })),

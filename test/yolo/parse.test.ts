@@ -86,8 +86,8 @@ describe('parse_model arithmetic', () => {
 
 describe('malformed YAML gives one-line errors', () => {
   it('unknown module, naming the file and the row', () => {
-    assert.equal(error(model(BB + '  - [-1, 1, Foo, [1]]\n')), "m.yaml: backbone[3]: unknown module 'Foo'");
-    assert.equal(error(model(BB, '  - [-1, 1, nn.Bar, []]\n')), "m.yaml: head[0]: unknown module 'nn.Bar'");
+    assert.equal(error(model(BB + '  - [-1, 1, Foo, [1]]\n')), "m.yaml: backbone[3], line 9: unknown module 'Foo'");
+    assert.equal(error(model(BB, '  - [-1, 1, nn.Bar, []]\n')), "m.yaml: head[0], line 10: unknown module 'nn.Bar'");
   });
 
   it('wrong argument types', () => {

@@ -281,19 +281,20 @@ export class GraphBuilder {
     return out;
   }
 
+  /** .detach(): a view of the same storage that autograd does not trace back through (the end-to-end
+   *  heads' one-to-one branch reads detached features, so no gradient reaches the backbone from it). */
+  detach(x: number, name?: string): number {
+    const out = this.newTensor([...this.shape(x)], this.tensors[x].dtype, false, x);
+    this.contiguous[out] = this.contiguous[x];
+    this.emit('view', 'detach', [x], [out], { name });
+    return out;
+  }
+
   /** .contiguous(): a copy when the input is a non-contiguous view, otherwise a no-op view. */
   contiguousCopy(x: number, name?: string): number {
     if (this.contiguous[x]) return x;
     const out = this.newTensor([...this.shape(x)], this.tensors[x].dtype, this.grad(x));
     this.emit('copy', 'contiguous', [x], [out], { name });
-    return out;
-  }
-
-  /** tensor.detach(): a view of x's storage that does not require grad. */
-  detach(x: number, name?: string): number {
-    const out = this.newTensor([...this.shape(x)], this.tensors[x].dtype, false, x);
-    this.contiguous[out] = this.contiguous[x];
-    this.emit('view', 'detach', [x], [out], { name });
     return out;
   }
 
@@ -401,6 +402,14 @@ export class GraphBuilder {
   }
 
   /** A tensor created outside autograd (targets, assigner outputs, anchor grids): never requires grad. */
+  /** A learnable tensor used directly in the forward (e.g. A2C2f's gamma): counted as parameters;
+   *  like any parameter, saving it for backward costs no new memory. */
+  parameter(shape: number[], name: string): number {
+    const out = this.newTensor(shape, 'float32', true);
+    this.emit('constant', name, [], [out], { name, params: numel(shape), attrs: { parameter: true } });
+    return out;
+  }
+
   constant(shape: number[], dtype: DType, name: string): number {
     const out = this.newTensor(shape, dtype, false);
     this.emit('constant', name, [], [out], { name });
@@ -431,9 +440,9 @@ export class GraphBuilder {
   }
 
   /** A run of small ops whose saved tensors are summarised by element counts (see memory/saved.ts). */
-  lossTerms(inputs: number[], savedFloat32: number, savedInt64: number, source: string, name?: string): number {
+  lossTerms(inputs: number[], savedFloat32: number, savedInt64: number, source: string, name?: string, savedAutocast = 0): number {
     const out = this.newTensor([], 'float32', this.grad(...inputs));
-    this.emit('loss_terms', source, inputs, [out], { name, attrs: { savedFloat32, savedInt64 } });
+    this.emit('loss_terms', source, inputs, [out], { name, attrs: savedAutocast ? { savedFloat32, savedInt64, savedAutocast } : { savedFloat32, savedInt64 } });
     return out;
   }
 

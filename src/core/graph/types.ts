@@ -149,6 +149,11 @@ export interface HeadInfo {
   /** RT-DETR (style 'detr'): levels are [decoder boxes (ndl, B, Lq, 4), decoder scores (ndl, B, Lq, nc),
    *  encoder boxes (B, nq, 4), encoder scores (B, nq, nc)], Lq = denoising + nq queries. */
   detr?: { queries: number; denoisingQueries: number; decoderLayers: number; gtPerImage: number };
+  /** Pose26: the keypoint sigmas its RLE loss reads, (B, 2 * keypoints, anchors). */
+  keypointSigma?: number;
+  /** End-to-end heads (YOLO26, YOLOv10): the one-to-one branch, trained with its own assignment and
+   *  loss next to the one-to-many branch (this HeadInfo). */
+  one2one?: HeadInfo;
 }
 
 export interface TrainGraph {

@@ -37,17 +37,39 @@ export function dflSavedPerPositive(regMax: number): { floats: number; int64s: n
   return { floats: 2 * 4 * regMax + 2 * 4 + 1, int64s: 2 * 4 };
 }
 
+/** The reg_max = 1 box loss (BboxLoss without DFL, 8.4.x): F.l1_loss saves its two (n, 4) inputs. */
+export const L1_SAVED_FLOATS_PER_POSITIVE = 8;
+
+/** What the label assigner picked in one branch, when known (a measured step): replaces the
+ *  upper bounds the loss otherwise assumes. */
+export interface AssignedCounts {
+  /** Positive anchors over the batch (fg_mask.sum()). */
+  positives: number;
+  /** Pose26: keypoint rows the RLE flow ran on (visible keypoints of the positives). */
+  keypoint_rows?: number;
+}
+
 export interface LossOptions {
   /** Ground-truth boxes per image (max over the batch sets the assigner's tensor sizes). */
   objectsPerImage: number;
+  /** Measured assignment per branch (one-to-many first, then one-to-one); by default the upper
+   *  bound min(B x A, B x objects x topk) and every keypoint visible. */
+  assigned?: AssignedCounts[];
 }
+
+/** E2ELoss (utils/loss.py, 8.4.x): the one-to-one branch's assigner keeps topk 7 candidates, then
+ *  topk2 = 1 anchor per object, so it has at most one positive per object. */
+export const ONE2ONE_TOPK = 1;
 
 export function emitLoss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
   b.inModule({ index: null, path: 'loss', type: 'loss', group: 'loss' }, () => {
     if (head.style === 'classify') return emitClassifyLoss(b, head);
     if (head.style === 'v5') return emitV5Loss(b, head, opts);
     if (head.style === 'detr') return emitDetrLoss(b, head, opts.objectsPerImage);
-    return emitV8Loss(b, head, opts);
+    emitV8Loss(b, head, opts, ASSIGNER_TOPK, opts.assigned?.[0]);
+    // end-to-end heads: E2ELoss runs the same criterion on the one-to-one branch with its own
+    // assignment; both losses are summed (weighted) before one backward
+    if (head.one2one) emitV8Loss(b, head.one2one, opts, ONE2ONE_TOPK, opts.assigned?.[1]);
   });
 }
 
@@ -61,7 +83,7 @@ export function anchorCount(b: GraphBuilder, head: HeadInfo): number {
   return a;
 }
 
-function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
+function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions, topk: number, assigned?: AssignedCounts): void {
   const B = b.batch;
   const regMax = head.regMax;
   const nc = head.nc;
@@ -79,11 +101,15 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
     b.notes.push(`the ${head.task} loss's extra terms are not modelled (the head's ${head.task === 'pose' ? 'keypoints' : 'angles'} are unknown): its detection terms only`);
   }
 
-  // bbox_decode: softmax over the reg_max bins, then matmul with the bin indices (proj)
-  const bins = b.reshape(distri, [B, A, 4, regMax]);
-  const probs = b.softmax(bins, 3);
-  const proj = b.constant([regMax, 1], 'float32', 'proj');
-  const dist = b.reshape(b.matmul(probs, proj), [B, A, 4]);
+  // bbox_decode: softmax over the reg_max bins, then matmul with the bin indices (proj); with
+  // reg_max 1 (YOLO26, no DFL) the 4 channels are the distances themselves
+  let dist = distri;
+  if (regMax > 1) {
+    const bins = b.reshape(distri, [B, A, 4, regMax]);
+    const probs = b.softmax(bins, 3);
+    const proj = b.constant([regMax, 1], 'float32', 'proj');
+    dist = b.reshape(b.matmul(probs, proj), [B, A, 4]);
+  }
   const anchors = b.constant([A, 2], 'float32', 'anchor_points');
   const boxes = obb ? decodeRotatedBoxes(b, head, dist, anchors) : xyxyBoxes(b, dist, anchors);
   const keypoints = pose ? decodeKeypoints(b, head, A) : null;
@@ -96,17 +122,26 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
   const gtIdx = pose ? b.constant([B, A], 'int64', 'target_gt_idx') : null;
   b.reduce(b.bceWithLogits(scores, targetScores));
 
-  const positives = Math.min(B * A, B * opts.objectsPerImage * ASSIGNER_TOPK);
+  const positives = assigned ? assigned.positives : Math.min(B * A, B * opts.objectsPerImage * topk);
   if (positives > 0) {
     const posBoxes = b.index(boxes, fgMask, positives);
-    const posDist = b.index(distri, fgMask, positives);
-    const dfl = dflSavedPerPositive(regMax);
     if (obb) b.lossTerms([posBoxes], positives * PROBIOU_SAVED_FLOATS_PER_POSITIVE, 0, 'probiou');
     else b.lossTerms([posBoxes], positives * CIOU_SAVED_FLOATS_PER_POSITIVE, 0, 'bbox_iou(CIoU)');
-    b.lossTerms([posDist], positives * dfl.floats, positives * dfl.int64s, 'DFL');
+    if (regMax > 1) {
+      const posDist = b.index(distri, fgMask, positives);
+      const dfl = dflSavedPerPositive(regMax);
+      b.lossTerms([posDist], positives * dfl.floats, positives * dfl.int64s, 'DFL');
+    } else {
+      // BboxLoss without DFL: pred_dist * stride (a full (B, A, 4) copy; the stride is saved, not
+      // the prediction), in-place divisions by the image size, then L1 on the positives, which
+      // saves both (n, 4) operands
+      const scaled = b.binary('mul', distri, b.constant([A, 1], 'float32', 'stride_tensor'));
+      const posDist = b.index(scaled, fgMask, positives);
+      b.lossTerms([posDist], positives * L1_SAVED_FLOATS_PER_POSITIVE, 0, 'L1 (reg_max 1)');
+    }
   }
   if (keypoints !== null && gtIdx !== null && positives > 0) {
-    emitKeypointLoss(b, head, keypoints, fgMask, gtIdx, positives, opts.objectsPerImage);
+    emitKeypointLoss(b, head, keypoints, fgMask, gtIdx, positives, opts.objectsPerImage, assigned?.keypoint_rows);
   }
 
   if (head.task === 'segment' && head.proto !== undefined && head.maskCoefficients !== undefined && positives > 0) {

@@ -70,7 +70,7 @@ export function traceScaler(p: TraceAnchor, q: TraceAnchor): TraceScaler | null 
   const tq = q.traces;
   const t = tp.tensors;
   if (!sameNumbers(t.params, tq.tensors.params) || !sameNumbers(t.trainable, tq.tensors.trainable) || !sameNumbers(t.buffers, tq.tensors.buffers)) return null;
-  if (!sameNumbers(tp.blas, tq.blas)) return null;
+  if (!sameNumbers(tp.blas, tq.blas) || !sameNumbers(tp.state, tq.state)) return null;
   if ((tp.validation === null) !== (tq.validation === null)) return null;
   const train = affineEvents(tp.events, tq.events, p.batch, q.batch);
   const pixels = affine(tp.pixels, tq.pixels, p.batch, q.batch);
@@ -83,6 +83,7 @@ export function traceScaler(p: TraceAnchor, q: TraceAnchor): TraceScaler | null 
   }
   return (batch) => ({
     tensors: t,
+    state: tp.state,
     blas: tp.blas,
     pixels: pixels(batch),
     events: scaleEvents(tp.events, train, batch),

@@ -19,8 +19,9 @@ import { cudaContext } from './context';
 import { tensorDtypes, type Precision } from './precision';
 import { replay, traceSlots, traceStep, type ReplayResult, type TraceEvent, type TraceSlots } from './step';
 import type { SavedSummary } from './saved';
+import { muonWeightElements } from './musgd';
 
-export type Optimizer = 'sgd' | 'adam' | 'adamw';
+export type Optimizer = 'sgd' | 'adam' | 'adamw' | 'musgd';
 
 export interface EstimateInputs {
   precision: Precision;
@@ -48,9 +49,17 @@ export interface StepEstimate {
   peakPhase: string;
 }
 
-/** Optimizer state per trainable parameter, in fp32 values: SGD momentum 1, Adam/AdamW exp_avg + exp_avg_sq 2. */
+/** Optimizer state per trainable parameter, in fp32 values: SGD momentum 1, Adam/AdamW exp_avg + exp_avg_sq 2
+ *  (MuSGD: 1, plus a second buffer for conv/linear weights, see optimizerStateTensors). */
 export function optimizerSlots(opt: Optimizer): number {
-  return opt === 'sgd' ? 1 : 2;
+  return opt === 'sgd' || opt === 'musgd' ? 1 : 2;
+}
+
+/** The optimizer's state tensors (bytes each) after its first step. */
+export function optimizerStateTensors(graph: TrainGraph, trainable: number[], opt: Optimizer): number[] {
+  const slots = optimizerSlots(opt);
+  const base = trainable.flatMap((t) => Array(slots).fill(t) as number[]);
+  return opt === 'musgd' ? [...base, ...muonWeightElements(graph).map((n) => n * 4)] : base;
 }
 
 /** Parameter and buffer tensors as the model holds them (one block per tensor for the allocator). */
@@ -157,6 +166,8 @@ const VALIDATION_BATCHES_REPLAYED = 2;
 export interface StepTraces {
   /** Parameter, trainable and buffer tensors (batch-independent). */
   tensors: { params: number[]; trainable: number[]; buffers: number[] };
+  /** The optimizer's state tensors after its first step (bytes each; batch-independent). */
+  state: number[];
   /** BLAS workspaces kept for the run (batch-independent). */
   blas: number[];
   /** Elements of the image batch. */
@@ -207,6 +218,7 @@ export function traceStepGraphs(graph: TrainGraph, inp: EstimateInputs, validati
   }
   const traces: StepTraces = {
     tensors,
+    state: optimizerStateTensors(graph, tensors.trainable, inp.optimizer),
     blas: blasWorkspaces(graph),
     pixels: numel(graph.tensors[graph.input].shape),
     events: trace.events,
@@ -229,7 +241,7 @@ export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstim
   const paramBytes = sum(tensors.params);
   const bufferBytes = sum(tensors.buffers);
   const trainableBytes = sum(tensors.trainable);
-  const slots = optimizerSlots(inp.optimizer);
+  const stateBytes = sum(t.state);
   const gradsPersist = accumulationSteps(inp.batchPerGpu) > 1;
   const inputBytes = t.pixels * 4;
   const blas = t.blas;
@@ -262,7 +274,7 @@ export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstim
       // keep them alive across the optimizer step like the real step does
       grads = handles(tensors.trainable);
     }
-    if (optimizerState.length === 0) optimizerState = handles(tensors.trainable.flatMap((x) => Array(slots).fill(x)));
+    if (optimizerState.length === 0) optimizerState = handles(t.state);
     if (!gradsPersist) {
       for (const g of grads) alloc.free(g);
       grads = [];
@@ -278,9 +290,7 @@ export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstim
     // resident tensors only: weights, EMA, optimizer state (gradients were set to None), workspaces.
     const v = new CachingAllocatorModel();
     for (const sizes of [tensors.params, tensors.buffers, tensors.params, tensors.buffers]) sizes.forEach((x) => v.malloc(x));
-    tensors.trainable.forEach((x) => {
-      for (let k = 0; k < slots; k++) v.malloc(x);
-    });
+    t.state.forEach((x) => v.malloc(x));
     blas.forEach((x) => v.malloc(x));
     const vpix = t.validation.pixels;
     // BaseValidator.preprocess: the uint8 batch is stored on the device first (batch["img"] = ....to(device)),
@@ -301,7 +311,7 @@ export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstim
 
   // ---- the unrounded peak and its breakdown ----
   const ddpBytes = sum(ddpBuckets);
-  const staticBytes = 2 * (paramBytes + bufferBytes) + slots * trainableBytes + inputBytes + blasBytes + ddpBytes + (gradsPersist ? trainableBytes : 0);
+  const staticBytes = 2 * (paramBytes + bufferBytes) + stateBytes + inputBytes + blasBytes + ddpBytes + (gradsPersist ? trainableBytes : 0);
   const rp = replay(t.events, staticBytes, t.slots);
   const at = rp.atPeak;
   const allocated = Math.max(alloc.peakAllocated, rp.peak);
@@ -313,7 +323,7 @@ export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstim
   const bytes: MemoryBytes = {
     weights: paramBytes + bufferBytes,
     gradients: trainableBytes + ddpBytes,
-    optimizerState: slots * trainableBytes,
+    optimizerState: stateBytes,
     ema: paramBytes + bufferBytes,
     activations,
     lossAndAssigner,

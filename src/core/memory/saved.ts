@@ -130,9 +130,8 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
     case 'avgpool2d':
       return [existing(x, 'input')];
     case 'adaptive_avgpool2d': {
-      // ATen computes a 1x1 adaptive average pool as input.mean((-1, -2), keepdim=True), whose
-      // backward keeps only sizes (aten/src/ATen/native/AdaptiveAveragePooling.cpp); measured with
-      // saved-tensor hooks on the Classify heads (test/data/truth-families2/yolov5*-cls.json)
+      // ATen's adaptive_avg_pool2d to 1x1 is input.mean((-1, -2), keepdim=True): MeanBackward keeps
+      // only sizes (measured: Classify's pool adds nothing, test/data/truth/yolo26n-cls.json)
       const [, , oh, ow] = t(out).shape;
       return oh === 1 && ow === 1 ? [] : [existing(x, 'input')];
     }
@@ -149,6 +148,10 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
       return [
         fresh(Number(op.attrs.savedFloat32 ?? 0), 'float32', 'small loss tensors'),
         fresh(Number(op.attrs.savedInt64 ?? 0), 'int64', 'small loss index tensors'),
+        // tensors saved in the autocast compute type (e.g. Linear layers run inside the loss)
+        fresh(Number(op.attrs.savedAutocast ?? 0), precision === 'amp' ? 'float16' : 'float32', 'loss tensors in the compute type'),
+        // autocast copies of weights of layers run inside the loss (Pose26's flow): once, under AMP
+        ...(precision === 'amp' && Number(op.attrs.weightCast ?? 0) > 0 ? [fresh(Number(op.attrs.weightCast), 'float16', 'loss layer weights (autocast copy)', 'param_cast')] : []),
       ];
     case 'bce_with_logits':
       return [operand(x, 'logits'), operand(y, 'target')];
@@ -163,22 +166,27 @@ function rule(op: TrainOp, graph: TrainGraph, dtypes: DType[], precision: Precis
 export function savedForBackward(graph: TrainGraph, precision: Precision): SavedSummary {
   const dtypes = tensorDtypes(graph, precision);
   const seen = new Set<number>();
-  const castWeights = new Set<number>();
+  const castWeights = new Set<number | string>();
   const perOp: OpSaved[] = [];
   let activationBytes = 0;
   let paramCastBytes = 0;
   let inputBytes = 0;
+  // parameters used directly as tensors (builder.parameter) are saved by reference: no new memory
+  const paramStorages = new Set(graph.ops.filter((o) => o.attrs.parameter === true).flatMap((o) => o.outputs));
   for (const op of graph.ops) {
     const entry: OpSaved = { op: op.index, activationBytes: 0, paramCastBytes: 0, inputBytes: 0, items: [] };
     for (const item of rule(op, graph, dtypes, precision)) {
+      if (item.storage !== null && paramStorages.has(item.storage)) continue;
       if (item.storage !== null) {
         if (seen.has(item.storage)) continue;
         seen.add(item.storage);
       }
       if (item.category === 'param_cast') {
         // autocast casts each weight once per forward and reuses the copy (its cast cache)
-        if (castWeights.has(op.index)) continue;
-        castWeights.add(op.index);
+        // (a loss layer's weights, e.g. Pose26's flow run once per branch, are one cast per step too)
+        const key = item.what === 'loss layer weights (autocast copy)' ? `loss:${op.source}` : op.index;
+        if (castWeights.has(key)) continue;
+        castWeights.add(key);
         entry.paramCastBytes += item.bytes;
       } else if (item.category === 'input') entry.inputBytes += item.bytes;
       else entry.activationBytes += item.bytes;

@@ -21,6 +21,8 @@ export interface Emitter {
   lenientHeads: boolean;
   /** YOLOv5 v7.0 model (its Proto upsamples with nn.Upsample). */
   v5: boolean;
+  /** Blocks as in Ultralytics 8.4.x where they differ from 8.3.x (SPPF's cv1 has no activation). */
+  v84?: boolean;
   notes: string[];
 }
 
@@ -107,7 +109,11 @@ export function c2f(e: Emitter, x: number, path: string, c1: number, c2: number,
   return c2fLike(e, x, path, c1, c2, c, n, (y, i) => bottleneck(e, y, `${path}.m.${i}`, c, c, shortcut, g, [3, 3], 1.0));
 }
 
-/** The C2f skeleton shared by C2f, C3k2 and C2fPSA, which differ only in their inner modules. */
+/** The C2f skeleton shared by C2f, C3k2, C2fPSA and C2fCIB, which differ only in their inner modules. */
+export function c2fLikeBlock(e: Emitter, x: number, path: string, c1: number, c2: number, c: number, n: number, inner: (y: number, i: number) => number): number {
+  return c2fLike(e, x, path, c1, c2, c, n, inner);
+}
+
 function c2fLike(e: Emitter, x: number, path: string, c1: number, c2: number, c: number, n: number, inner: (y: number, i: number) => number): number {
   const h = conv(e, x, `${path}.cv1`, c1, 2 * c, 1, 1);
   // a copy: the builder's array is the chunk op's own `outputs` list
@@ -120,8 +126,13 @@ function c2fLike(e: Emitter, x: number, path: string, c1: number, c2: number, c:
 /** C3(c1, c2, n, shortcut, g, e): cv3(cat(m(cv1(x)), cv2(x))) with 1x1-3x3 bottlenecks (e=1). */
 export function c3(e: Emitter, x: number, path: string, c1: number, c2: number, n = 1, shortcut = true, g = 1, ex = 0.5, k: [number, number] = [1, 3]): number {
   const c_ = Math.trunc(c2 * ex);
+  return c3Like(e, x, path, c1, c2, c_, n, (y, i) => bottleneck(e, y, `${path}.m.${i}`, c_, c_, shortcut, g, k, 1.0));
+}
+
+/** The C3 skeleton (C3, C3k, C3Ghost differ only in their inner modules). */
+export function c3Like(e: Emitter, x: number, path: string, c1: number, c2: number, c_: number, n: number, inner: (y: number, i: number) => number): number {
   let m = conv(e, x, `${path}.cv1`, c1, c_, 1, 1);
-  for (let i = 0; i < n; i++) m = bottleneck(e, m, `${path}.m.${i}`, c_, c_, shortcut, g, k, 1.0);
+  for (let i = 0; i < n; i++) m = inner(m, i);
   const b = conv(e, x, `${path}.cv2`, c1, c_, 1, 1);
   const cat = e.b.inModule({ path }, () => e.b.cat([m, b], 1, `${path}.cat`));
   return conv(e, cat, `${path}.cv3`, 2 * c_, c2, 1);
@@ -132,24 +143,33 @@ export function c3k(e: Emitter, x: number, path: string, c1: number, c2: number,
   return c3(e, x, path, c1, c2, n, shortcut, g, ex, [k, k]);
 }
 
-/** C3k2(c1, c2, n, c3k, e, g, shortcut): a C2f whose inner modules are C3k(c, c, 2) when c3k, else
- *  Bottleneck(c, c) with its default e = 0.5 (a narrower bottleneck than C2f's). */
-export function c3k2(e: Emitter, x: number, path: string, c1: number, c2: number, n = 1, useC3k = false, ex = 0.5, g = 1, shortcut = true): number {
+/** C3k2(c1, c2, n, c3k, e, attn, g, shortcut): a C2f whose inner modules are C3k(c, c, 2) when c3k,
+ *  Bottleneck(c, c) + PSABlock(c, 0.5, max(c // 64, 1)) when attn (YOLO26, 8.4.x; attn wins over
+ *  c3k), else Bottleneck(c, c) with its default e = 0.5 (a narrower bottleneck than C2f's). */
+export function c3k2(e: Emitter, x: number, path: string, c1: number, c2: number, n = 1, useC3k = false, ex = 0.5, g = 1, shortcut = true, attn = false): number {
   const c = Math.trunc(c2 * ex);
-  return c2fLike(e, x, path, c1, c2, c, n, (y, i) =>
-    useC3k ? c3k(e, y, `${path}.m.${i}`, c, c, 2, shortcut, g) : bottleneck(e, y, `${path}.m.${i}`, c, c, shortcut, g),
-  );
+  return c2fLike(e, x, path, c1, c2, c, n, (y, i) => {
+    if (attn) {
+      const z = bottleneck(e, y, `${path}.m.${i}.0`, c, c, shortcut, g);
+      return psaBlock(e, z, `${path}.m.${i}.1`, c, 0.5, Math.max(Math.floor(c / 64), 1));
+    }
+    return useC3k ? c3k(e, y, `${path}.m.${i}`, c, c, 2, shortcut, g) : bottleneck(e, y, `${path}.m.${i}`, c, c, shortcut, g);
+  });
 }
 
-/** SPPF(c1, c2, k): cv1, three chained MaxPool2d(k, 1, k // 2), cat of the four, cv2. */
-export function sppf(e: Emitter, x: number, path: string, c1: number, c2: number, k = 5): number {
+/** SPPF(c1, c2, k, n=3, shortcut=False): cv1, n chained MaxPool2d(k, 1, k // 2), cat of the n + 1,
+ *  cv2, plus x when shortcut and c1 == c2 (YOLO26). In 8.4.x cv1 has no activation (act=False);
+ *  8.3.x applied SiLU there, so its output (not its BN output) was what the first pool saved. */
+export function sppf(e: Emitter, x: number, path: string, c1: number, c2: number, k = 5, n = 3, shortcut = false): number {
   const c_ = Math.trunc(c1 / 2);
-  const ys = [conv(e, x, `${path}.cv1`, c1, c_, 1, 1)];
+  const ys = [conv(e, x, `${path}.cv1`, c1, c_, 1, 1, null, 1, 1, !e.v84)];
   e.b.inModule({ path: `${path}.m` }, () => {
-    for (let i = 0; i < 3; i++) ys.push(e.b.maxpool2d(ys[ys.length - 1], k, 1, Math.floor(k / 2), `${path}.m`));
+    for (let i = 0; i < n; i++) ys.push(e.b.maxpool2d(ys[ys.length - 1], k, 1, Math.floor(k / 2), `${path}.m`));
   });
   const cat = e.b.inModule({ path }, () => e.b.cat(ys, 1, `${path}.cat`));
-  return conv(e, cat, `${path}.cv2`, c_ * 4, c2, 1, 1);
+  const y = conv(e, cat, `${path}.cv2`, c_ * (n + 1), c2, 1, 1);
+  if (shortcut && c1 === c2) return e.b.inModule({ path }, () => e.b.binary('add', y, x, 'add', `${path}.add`));
+  return y;
 }
 
 /** SPP(c1, c2, k=(5, 9, 13)): cv1, parallel max pools of each size on cv1's output, cat, cv2. */

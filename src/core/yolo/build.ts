@@ -12,7 +12,10 @@ import { emitRtdetrModule } from './blocks-rtdetr';
 import { emitWorldModule, setWorldTextCount, worldDetect } from './blocks-world';
 import { DETR_DEFAULT_GT_PER_IMAGE, emitRtdetrHead } from './head-rtdetr';
 import { resolveBuiltin } from './builtin';
-import { emitHead } from './heads';
+import { a2c2f } from './blocks-a2';
+import { c2fcib, psa, scdown } from './blocks-v10';
+import { c2, c3Ghost, ghostBottleneck, ghostConv } from './blocks-ghost';
+import { emitHead, REG_MAX } from './heads';
 import { parseArchYaml } from './parse';
 import { resolveArch, rowName } from './resolve';
 import { YoloArchError, type ArchSpec, type ArgValue, type BuildOptions, type ResolvedLayer, type ResolvedModel } from './types';
@@ -75,7 +78,7 @@ export function prepareModel(model: string, opts: { pruneRatio?: number; nc?: nu
   throw new YoloArchError(`'${model}' is neither a model YAML nor a built-in model (try yolov8n, yolo11s-seg, yolov5su, yolov5s, ...)`);
 }
 
-function checkSize(spec: ArchSpec, opts: BuildOptions): { batch: number; hw: [number, number]; notes: string[] } {
+function checkSize(spec: ArchSpec, opts: BuildOptions, maxStride: number): { batch: number; hw: [number, number]; notes: string[] } {
   const notes: string[] = [];
   const batch = opts.batch;
   if (!Number.isSafeInteger(batch) || batch < 1 || batch > MAX_BATCH) throw new YoloArchError(`batch must be an integer from 1 to ${MAX_BATCH}, got ${batch}`);
@@ -83,8 +86,8 @@ function checkSize(spec: ArchSpec, opts: BuildOptions): { batch: number; hw: [nu
   if (!Array.isArray(raw) || raw.length !== 2 || !raw.every((v) => Number.isSafeInteger(v) && v >= 1 && v <= MAX_IMGSZ)) {
     throw new YoloArchError(`imgsz must be an integer from 1 to ${MAX_IMGSZ}, got ${JSON.stringify(opts.imgsz)}`);
   }
-  const hw = raw.map((v) => Math.max(MAX_STRIDE, Math.ceil(v / MAX_STRIDE) * MAX_STRIDE)) as [number, number];
-  if (hw[0] !== raw[0] || hw[1] !== raw[1]) notes.push(`imgsz ${raw.join('x')} is not a multiple of the max stride ${MAX_STRIDE}: updated to ${hw.join('x')} (as Ultralytics does)`);
+  const hw = raw.map((v) => Math.max(maxStride, Math.ceil(v / maxStride) * maxStride)) as [number, number];
+  if (hw[0] !== raw[0] || hw[1] !== raw[1]) notes.push(`imgsz ${raw.join('x')} is not a multiple of the max stride ${maxStride}: updated to ${hw.join('x')} (as Ultralytics does)`);
   void spec;
   return { batch, hw, notes };
 }
@@ -104,11 +107,11 @@ export function buildGraphWithOutputs(
   extend?: (b: GraphBuilder) => void,
 ): { graph: TrainGraph; outputs: number[][] } {
   const spec = model.spec;
-  const { batch, hw, notes } = checkSize(spec, opts);
+  const { batch, hw, notes } = checkSize(spec, opts, model.maxStride ?? MAX_STRIDE);
   const headLayer = model.layers[model.layers.length - 1];
   const task = taskOf(headLayer.type);
   const b = new GraphBuilder(spec.name, source, task, batch, hw, opts.channels ?? spec.channels ?? 3);
-  const e: Emitter = { b, act: spec.act, lenientHeads: model.pruneRatio > 0, v5: spec.format === 'v5', notes: b.notes };
+  const e: Emitter = { b, act: spec.act, lenientHeads: model.pruneRatio > 0, v5: spec.format === 'v5', notes: b.notes, v84: spec.codeVersion === '8.4' };
   b.notes.push(...model.notes, ...notes);
   b.backboneEnd = spec.backboneRows - 1;
   const input = b.addInput();
@@ -127,7 +130,16 @@ export function buildGraphWithOutputs(
               ? emitRtdetrHead(e, xs, ref.path, rtdetrArgs(layer.args), opts.gtPerImage ?? DETR_DEFAULT_GT_PER_IMAGE)
               : layer.type === 'WorldDetect'
                 ? worldDetect(e, xs, ref.path, layer.args[0] as number, layer.args[1] as number, layer.args[2] as boolean, layer.args[3] as number[])
-                : emitHead(e, xs, ref.path, { type: layer.type, args: layer.args, nc: spec.nc, legacy: model.legacyHead }, spec.format === 'v5');
+                : emitHead(
+                    e,
+                    xs,
+                    ref.path,
+                    // v10Detect = Detect(nc, end2end=True) with the light (depthwise) class branch
+                    layer.type === 'v10Detect'
+                      ? { type: 'Detect', args: layer.args, nc: spec.nc, legacy: false, regMax: REG_MAX, end2end: true }
+                      : { type: layer.type, args: layer.args, nc: spec.nc, legacy: model.legacyHead, regMax: spec.regMax ?? REG_MAX, end2end: spec.end2end ?? false },
+                    spec.format === 'v5',
+                  );
           b.head = info;
           outs.push(info.style === 'classify' ? info.levels : [...info.levels]);
           return;
@@ -163,10 +175,13 @@ function single(ts: number[], k: number): number {
 function taskOf(type: string): TrainGraph['task'] {
   switch (type) {
     case 'Segment':
+    case 'Segment26':
       return 'segment';
     case 'Pose':
+    case 'Pose26':
       return 'pose';
     case 'OBB':
+    case 'OBB26':
       return 'obb';
     case 'Classify':
       return 'classify';
@@ -201,15 +216,31 @@ function emitModule(e: Emitter, type: string, a: ArgValue[], x: number, p: strin
     case 'SPP':
       return spp(e, x, p, num(0), num(1), a[2] as number[]);
     case 'SPPF':
-      return sppf(e, x, p, num(0), num(1), num(2));
+      return sppf(e, x, p, num(0), num(1), num(2), num(3), bool(4));
     case 'C2f':
       return c2f(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5));
     case 'C3':
       return c3(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5));
     case 'C3k2':
-      return c3k2(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5), bool(6));
+      return c3k2(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(6), bool(7), bool(5));
     case 'C3k':
       return c3k(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5), num(6));
+    case 'C2':
+      return c2(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5));
+    case 'GhostConv':
+      return ghostConv(e, x, p, num(0), num(1), num(2), num(3), num(4), bool(5));
+    case 'C3Ghost':
+      return c3Ghost(e, x, p, num(0), num(1), num(2), bool(3), num(4), num(5));
+    case 'GhostBottleneck':
+      return ghostBottleneck(e, x, p, num(0), num(1), num(2), num(3));
+    case 'SCDown':
+      return scdown(e, x, p, num(0), num(1), num(2), num(3));
+    case 'PSA':
+      return psa(e, x, p, num(0), num(1), num(2));
+    case 'C2fCIB':
+      return c2fcib(e, x, p, num(0), num(1), num(2), bool(3), bool(4), num(5), num(6));
+    case 'A2C2f':
+      return a2c2f(e, x, p, num(0), num(1), num(2), bool(3), num(4), bool(5), num(6), num(7), num(8), bool(9));
     case 'C2PSA':
       return c2psa(e, x, p, num(0), num(1), num(2), num(3));
     case 'C2fPSA':

@@ -1,79 +1,69 @@
-// Built-in model names -> ArchSpec, so `yolov8n`, `yolov8n.pt`, `yolo11s-seg.yaml` or `yolov5su` can be
-// estimated without a file. A name with `.pt` means that released model's architecture (the weights
-// are never read); `.yaml` the architecture at the scale in the name, as Ultralytics reads it.
+// Built-in model names -> ArchSpec, so `yolov8n`, `yolov8n.pt`, `yolo11s-seg.yaml`, `yolo26n-pose` or
+// `yolov10b` can be estimated without a file. A name with `.pt` means that released model's
+// architecture (the weights are never read); `.yaml` the architecture at the scale in the name, as
+// Ultralytics reads it.
+//
+// Data-driven: every family is one BuiltinFamily (its canonical names and a resolver), listed in
+// families/index.ts. A new family is a new file there plus one line in that list; nothing here changes.
 
-import { FAMILIES, type Family, type Letter, type Variant } from './archs';
-import { families2Spec, isFamilies2Name, listFamilies2 } from './builtin-families2';
+import { ALL_FAMILIES } from './families/index';
 import type { ArchSpec } from './types';
 
-const LETTERS: readonly Letter[] = ['n', 's', 'm', 'l', 'x'];
-const SUFFIX: Record<Variant, string> = { detect: '', seg: '-seg', pose: '-pose', obb: '-obb', cls: '-cls' };
-const NAME_RE = /^(yolov8|yolo11|yolov5)([nsmlx])(u?)(-seg|-pose|-obb|-cls)?$/;
-
-export interface BuiltinInfo {
+/** One canonical built-in name, as `yolo-mem models` lists it. */
+export interface BuiltinEntry {
   name: string;
   family: string;
-  /** Size letter (n..x; YOLOv9 t/s/m/c/e; '' for a single-size model such as yolov3u). */
+  task: string;
   scale: string;
-  task: 'detect' | 'segment' | 'pose' | 'obb' | 'classify';
 }
 
-const TASK: Record<Variant, BuiltinInfo['task']> = { detect: 'detect', seg: 'segment', pose: 'pose', obb: 'obb', cls: 'classify' };
+/** @deprecated the same as BuiltinEntry (kept for existing importers). */
+export type BuiltinInfo = BuiltinEntry;
+
+/** A family of built-in names: what it lists and how one of its names becomes an ArchSpec. */
+export interface BuiltinFamily {
+  /** Family id, e.g. "yolov8", "yolo26", "yolov10". */
+  family: string;
+  /** Every canonical name of the family, grouped by task, in size order. */
+  entries(): BuiltinEntry[];
+  /** The architecture of one of this family's canonical names (lower case, no suffix); a fresh copy. */
+  resolve(name: string): ArchSpec | null;
+}
+
+let index: Map<string, { family: BuiltinFamily; entry: BuiltinEntry }> | null = null;
+
+function byName(): Map<string, { family: BuiltinFamily; entry: BuiltinEntry }> {
+  if (index) return index;
+  index = new Map();
+  for (const family of ALL_FAMILIES) {
+    for (const entry of family.entries()) {
+      // the first family to claim a name wins (a family list is ordered by precedence)
+      if (!index.has(entry.name)) index.set(entry.name, { family, entry });
+    }
+  }
+  return index;
+}
 
 /** Canonical name of a built-in ("YOLOv8n.pt" -> "yolov8n"), or null when it is not one. */
 export function builtinName(name: string): string | null {
   const base = (name.split(/[\\/]/).pop() ?? name).trim().toLowerCase().replace(/\.(pt|ya?ml)$/, '');
-  return (NAME_RE.test(base) && findFamily(base)) || isFamilies2Name(base) ? base : null;
-}
-
-function findFamily(base: string): { family: Family; letter: Letter; variant: Variant } | null {
-  const m = NAME_RE.exec(base);
-  if (!m) return null;
-  const [, prefix, letter, u, suffix] = m;
-  const variant = (Object.keys(SUFFIX) as Variant[]).find((v) => SUFFIX[v] === (suffix ?? ''))!;
-  const family = FAMILIES.find((f) => f.prefix === prefix && f.letterSuffix === u);
-  if (!family || !family.variants[variant]) return null;
-  return { family, letter: letter as Letter, variant };
+  return byName().has(base) ? base : null;
 }
 
 /** The architecture of a built-in model name, or null when the name is not a built-in. */
 export function resolveBuiltin(name: string): ArchSpec | null {
   const base = builtinName(name);
   if (!base) return null;
-  if (isFamilies2Name(base)) return families2Spec(base);
-  const { family, letter, variant } = findFamily(base)!;
-  const v = family.variants[variant]!;
-  const [depth, width, maxChannels] = (family.variantScales?.[variant] ?? family.scales)[letter];
-  const spec: ArchSpec = {
-    name: base,
-    file: `builtin:${base}`,
-    format: family.format,
-    nc: v.nc,
-    scale: letter,
-    depth,
-    width,
-    maxChannels,
-    act: 'silu',
-    backboneRows: v.backbone.length,
-    // copies, so a caller editing a spec cannot change the shared tables
-    rows: [...v.backbone, ...v.head].map(([f, n, m, a]) => [Array.isArray(f) ? [...f] : f, n, m, structuredClone(a)]),
-  };
-  if (v.kptShape) spec.kptShape = [...v.kptShape];
-  if (family.anchors) spec.anchors = family.anchors.map((l) => [...l]);
-  return spec;
+  return byName().get(base)!.family.resolve(base);
 }
 
-/** Every built-in name, grouped by family in size order. */
-export function listBuiltins(): BuiltinInfo[] {
-  const out: BuiltinInfo[] = [];
-  for (const family of FAMILIES) {
-    for (const variant of Object.keys(SUFFIX) as Variant[]) {
-      if (!family.variants[variant]) continue;
-      for (const letter of LETTERS) {
-        out.push({ name: `${family.prefix}${letter}${family.letterSuffix}${SUFFIX[variant]}`, family: `${family.prefix}${family.letterSuffix}`, scale: letter, task: TASK[variant] });
-      }
-    }
-  }
-  out.push(...listFamilies2());
-  return out;
+/** The list entry of a built-in name (family, task, scale), or null. */
+export function builtinEntry(name: string): BuiltinEntry | null {
+  const base = builtinName(name);
+  return base ? { ...byName().get(base)!.entry } : null;
+}
+
+/** Every canonical built-in name, grouped by family in size order. */
+export function listBuiltins(): BuiltinEntry[] {
+  return [...byName().values()].map((v) => ({ ...v.entry }));
 }

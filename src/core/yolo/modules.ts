@@ -40,12 +40,27 @@ export const ULTRALYTICS_RULES: ReadonlyMap<string, ParseRule> = new Map<string,
   ['C3k2', 'repeat'],
   ['C2PSA', 'repeat'],
   ['C2fPSA', 'repeat'],
+  ['A2C2f', 'repeat'],
+  // YOLOv10 (block.py / head.py, 8.4.x)
+  ['SCDown', 'base'],
+  ['PSA', 'base'],
+  ['C2fCIB', 'repeat'],
+  ['v10Detect', 'head'],
+  // YOLOv8 P6 and Ghost variants
+  ['C2', 'repeat'],
+  ['GhostConv', 'base'],
+  ['C3Ghost', 'repeat'],
+  ['GhostBottleneck', 'base'],
   ['Concat', 'concat'],
   ['nn.Upsample', 'upsample'],
   ['Detect', 'head'],
   ['Segment', 'head'],
   ['Pose', 'head'],
   ['OBB', 'head'],
+  // YOLO26 task heads (ultralytics/nn/modules/head.py, 8.4.x)
+  ['Segment26', 'head'],
+  ['Pose26', 'head'],
+  ['OBB26', 'head'],
   ['C3k', 'raw'],
   ['PSABlock', 'raw'],
   ['Attention', 'raw'],
@@ -94,9 +109,21 @@ export const KNOWN_MODULES: ReadonlySet<string> = new Set(ULTRALYTICS_RULES.keys
 export const V5_MODULES: ReadonlySet<string> = new Set(V5_RULES.keys());
 
 /** Modules that end a model and define its loss. */
-export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify', 'RTDETRDecoder', 'WorldDetect']);
+export const HEAD_TYPES: ReadonlySet<string> = new Set(['Detect', 'Segment', 'Pose', 'OBB', 'Classify', 'Segment26', 'Pose26', 'OBB26', 'v10Detect', 'RTDETRDecoder', 'WorldDetect']);
 
 /** The class name Ultralytics records for a module ("nn.Upsample" is torch.nn.modules.upsampling.Upsample). */
 export function typeName(module: string): string {
   return module.startsWith('nn.') ? module.slice(3) : module;
 }
+
+/** Modules Ultralytics' parse_model (nn/tasks.py, 8.4.x) accepts that have no rule here yet: a YAML
+ *  using one gets "not modelled" rather than "unknown" (never a wrong number). */
+export const ULTRALYTICS_UNMODELLED: ReadonlySet<string> = new Set(
+  [
+    'ConvTranspose', 'BottleneckCSP', 'C1', 'RepNCSPELAN4', 'ELAN1', 'ADown', 'AConv',
+    'SPPELAN', 'C2fAttn', 'C3TR', 'nn.ConvTranspose2d', 'DWConvTranspose2d', 'C3x', 'RepC3', 
+    'AIFI', 'HGStem', 'HGBlock', 'ResNetLayer', 'nn.BatchNorm2d', 'WorldDetect', 'YOLOEDetect',
+    'YOLOESegment', 'YOLOESegment26', 'ImagePoolingAttn', 'RTDETRDecoder', 'CBLinear', 'CBFuse', 'Depth',
+    'SemanticSegment', 'TorchVision', 'Index', 'LRPCHead', 'Silence', 'nn.Identity', 'RepConv', 'CIB', 'RepVGGDW',
+  ].filter((m) => !ULTRALYTICS_RULES.has(m)),
+);

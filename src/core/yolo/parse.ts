@@ -9,7 +9,7 @@
 // YAML 1.2 core schema: like PyYAML's safe_load for what model files use (True/False, null, numbers),
 // and unlike YAML 1.1 it does not read the scale key `n:` as a boolean.
 import { parseDocument } from 'yaml';
-import { KNOWN_MODULES, V5_MODULES } from './modules';
+import { KNOWN_MODULES, ULTRALYTICS_UNMODELLED, V5_MODULES } from './modules';
 import { YoloArchError, type ActKind, type ArchRow, type ArchSpec, type ArgValue } from './types';
 
 /** YAML aliases are never needed by model files; a low cap stops "billion laughs" expansion. */
@@ -52,8 +52,15 @@ export function parseArchYaml(text: string, fileName: string, opts: ParseOptions
   if (text.length > MAX_TEXT_CHARS) fail(`file too large for a model YAML (${text.length} characters)`);
 
   let data: unknown;
+  // 1-based line of row i of a section, for error messages (null when the YAML has no positions)
+  let lineOf: (section: string, i: number) => number | null = () => null;
   try {
     const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+    lineOf = (section, i) => {
+      const seq = doc.get(section, true) as { items?: { range?: [number, number, number] }[] } | undefined;
+      const off = seq?.items?.[i]?.range?.[0];
+      return typeof off === 'number' ? text.slice(0, off).split('\n').length : null;
+    };
     if (doc.errors.length) {
       const msg = firstLine(doc.errors[0].message);
       fail(/call stack/i.test(msg) ? 'invalid YAML: nesting too deep' : `invalid YAML: ${msg}`);
@@ -149,8 +156,13 @@ export function parseArchYaml(text: string, fileName: string, opts: ParseOptions
     fail(`ch must be a small positive integer, got ${show(channels)}`);
   }
 
-  const backbone = readRows(d.backbone, 'backbone', fail, isV5);
-  const head = readRows(d.head, 'head', fail, isV5);
+  const regMax = d.reg_max ?? 16;
+  if (!isInt(regMax) || regMax < 1 || regMax > 64) fail(`reg_max must be an integer from 1 to 64, got ${show(regMax)}`);
+  const end2end = d.end2end ?? false;
+  if (typeof end2end !== 'boolean') fail(`end2end must be True or False, got ${show(end2end)}`);
+
+  const backbone = readRows(d.backbone, 'backbone', fail, isV5, lineOf);
+  const head = readRows(d.head, 'head', fail, isV5, lineOf);
   if (backbone.length === 0) fail('backbone must be a non-empty list of [from, repeats, module, args] rows');
   if (backbone.length + head.length > MAX_ROWS) fail(`too many rows (${backbone.length + head.length}, at most ${MAX_ROWS})`);
 
@@ -171,11 +183,16 @@ export function parseArchYaml(text: string, fileName: string, opts: ParseOptions
   if (kptShape) spec.kptShape = kptShape;
   if (anchors !== undefined) spec.anchors = anchors;
   if (isInt(channels)) spec.channels = channels as number;
+  if (!isV5 && regMax !== 16) spec.regMax = regMax as number;
+  if (!isV5 && end2end) spec.end2end = true;
+  // a file with end2end/reg_max keys was written for 8.4.x (YOLO26); others keep the 8.3.x blocks the
+  // first tables follow (the two differ only in SPPF's cv1 activation)
+  if (!isV5 && (d.end2end !== undefined || d.reg_max !== undefined)) spec.codeVersion = '8.4';
   if (notes.length) spec.notes = notes;
   return spec;
 }
 
-function readRows(v: unknown, section: string, fail: (m: string) => never, isV5: boolean): ArchRow[] {
+function readRows(v: unknown, section: string, fail: (m: string) => never, isV5: boolean, lineOf: (section: string, i: number) => number | null = () => null): ArchRow[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) fail(`${section} must be a list of [from, repeats, module, args] rows`);
   const rows: ArchRow[] = [];
@@ -189,7 +206,15 @@ function readRows(v: unknown, section: string, fail: (m: string) => never, isV5:
     if (!isInt(n) || n < 1 || n > MAX_REPEATS) fail(`${where}: repeats must be an integer from 1 to ${MAX_REPEATS}, got ${show(n)}`);
     if (typeof m !== 'string') fail(`${where}: module must be a name, got ${show(m)}`);
     const known = isV5 ? V5_MODULES : KNOWN_MODULES;
-    if (!known.has(m as string)) fail(`${where}: unknown module '${m}'`);
+    if (!known.has(m as string)) {
+      const line = lineOf(section, i);
+      const at = line === null ? where : `${where}, line ${line}`;
+      fail(
+        !isV5 && ULTRALYTICS_UNMODELLED.has(m as string)
+          ? `${at}: module '${m}' is an Ultralytics module this estimator does not model yet`
+          : `${at}: unknown module '${m}'`,
+      );
+    }
     if (!Array.isArray(args)) fail(`${where}: args must be a list, got ${show(args)}`);
     checkArgs(args as unknown[], 1, where, fail);
     rows.push([from as number | number[], n as number, m as string, args as ArgValue[]]);

@@ -57,6 +57,7 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
   const isV5 = spec.format === 'v5';
   const chIn = spec.channels ?? 3;
   const ch: number[] = [];
+  const strides: number[] = [];
   const layers: ResolvedLayer[] = [];
   const notes: string[] = [...(spec.notes ?? [])];
   let legacy = true;
@@ -89,7 +90,7 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
     if (rule !== 'concat' && rule !== 'head' && rule !== 'multi' && rule !== 'detrhead' && inputs.length !== 1) fail(`${type} takes one input, 'from' lists ${inputs.length}`);
     if ((rule === 'head' || rule === 'detrhead') && !Array.isArray(from)) fail(`${type} needs a list of input rows in 'from'`);
     if (HEAD_TYPES.has(type) && i !== last) fail(`${type} must be the last row`);
-    if (i === last && !HEAD_TYPES.has(type)) fail(`the last row must be a Detect, Segment, Pose, OBB or Classify head, got '${module}'`);
+    if (i === last && !HEAD_TYPES.has(type)) fail(`the last row must be a Detect, Segment, Pose, OBB or Classify head (or their YOLO26 forms), got '${module}'`);
 
     const args = row[3].map((a) => resolveString(a, spec));
     let n = n0 > 1 ? Math.max(pyRound(n0 * spec.depth), 1) : n0;
@@ -130,6 +131,12 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
             out[3] = true;
           }
         }
+        if (type === 'C2fCIB') legacy = false;
+        if (type === 'A2C2f') {
+          legacy = false;
+          // parse_model (8.4): at scales l and x, A2C2f gets residual=True, mlp_ratio=1.2
+          if (spec.scale === 'l' || spec.scale === 'x') out.push(true, 1.2);
+        }
         out = normalizeArgs(type, out, row[3], fail);
         break;
       }
@@ -162,7 +169,7 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
           if (type === 'Segment' && isPosInt(out[3])) out[3] = pruneChannels(makeDivisible((out[3] as number) * spec.width, 8), pruneRatio);
         } else {
           out = padDefaults(sigName, args, row[3], fail);
-          if (type === 'Segment' && isPosInt(out[2])) out[2] = scaleCh(out[2] as number);
+          if ((type === 'Segment' || type === 'Segment26') && isPosInt(out[2])) out[2] = scaleCh(out[2] as number);
         }
         out = checkArgs(sigName, [...out, chs], fail);
         break;
@@ -206,13 +213,19 @@ export function resolveArch(spec0: ArchSpec, pruneRatio = 0, nc?: number): Resol
       }
     }
 
+    // downsampling of this row's output: Conv-like rows multiply by their stride, Upsample divides
+    const inStride = Math.max(...inputs.map((k) => (k === -1 ? 1 : strides[k])));
+    let rowStride = inStride;
+    if ((type === 'Conv' || type === 'DWConv' || type === 'Focus' || type === 'GhostConv' || type === 'SCDown' || type === 'GhostBottleneck') && isPosInt(out![3])) rowStride = inStride * (out![3] as number);
+    else if (type === 'Upsample' && typeof out![1] === 'number') rowStride = inStride / (out![1] as number);
+    strides.push(rowStride);
     const group = i < spec.backboneRows ? 'backbone' : i === last ? 'head' : 'neck';
     layers.push({ index: i, from, inputs, type, n, args: out!, c1, c2, group });
     ch.push(c2);
   });
 
   if (pruneRatio > 0) notes.push(`channels pruned by ${Math.round(pruneRatio * 1000) / 10}% (rounded up to multiples of 8)`);
-  return { spec, layers, legacyHead: legacy, pruneRatio, notes };
+  return { spec, layers, legacyHead: legacy, pruneRatio, notes, maxStride: Math.max(32, ...strides.filter(Number.isFinite)) };
 }
 
 /** Strings in args are names or Python literals (Ultralytics: locals()[a] or ast.literal_eval(a)). */
@@ -252,13 +265,28 @@ const SIGS: Record<string, Sig> = {
   Focus: sig(['c1', 'c2', 'k', 's', 'p', 'g', 'act'], ['posint', 'posint', 'posint', 'posint', 'int?', 'posint', 'bool'], [1, 1, null, 1, true]),
   Bottleneck: sig(['c1', 'c2', 'shortcut', 'g', 'k', 'e'], ['posint', 'posint', 'bool', 'posint', 'intorpair', 'num'], [true, 1, [3, 3], 0.5]),
   SPP: sig(['c1', 'c2', 'k'], ['posint', 'posint', 'intlist'], [[5, 9, 13]]),
-  SPPF: sig(['c1', 'c2', 'k'], ['posint', 'posint', 'posint'], [5]),
+  // 8.4.x: SPPF(c1, c2, k=5, n=3, shortcut=False) (YOLO26 passes n and shortcut)
+  SPPF: sig(['c1', 'c2', 'k', 'n', 'shortcut'], ['posint', 'posint', 'posint', 'posint', 'bool'], [5, 3, false]),
   Classify: sig(['c1', 'c2', 'k', 's', 'p', 'g'], ['posint', 'posint', 'posint', 'posint', 'int?', 'posint'], [1, 1, null, 1]),
   C2f: sig(['c1', 'c2', 'n', 'shortcut', 'g', 'e'], ['posint', 'posint', 'posint', 'bool', 'posint', 'num'], [1, false, 1, 0.5]),
   C3: sig(['c1', 'c2', 'n', 'shortcut', 'g', 'e'], ['posint', 'posint', 'posint', 'bool', 'posint', 'num'], [1, true, 1, 0.5]),
-  C3k2: sig(['c1', 'c2', 'n', 'c3k', 'e', 'g', 'shortcut'], ['posint', 'posint', 'posint', 'bool', 'num', 'posint', 'bool'], [1, false, 0.5, 1, true]),
+  // 8.4.x: C3k2(c1, c2, n, c3k, e, attn, g, shortcut); attn (YOLO26) makes each inner block Bottleneck + PSABlock
+  C3k2: sig(['c1', 'c2', 'n', 'c3k', 'e', 'attn', 'g', 'shortcut'], ['posint', 'posint', 'posint', 'bool', 'num', 'bool', 'posint', 'bool'], [1, false, 0.5, false, 1, true]),
   C2PSA: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [1, 0.5]),
   C2fPSA: sig(['c1', 'c2', 'n', 'e'], ['posint', 'posint', 'posint', 'num'], [1, 0.5]),
+  C2: sig(['c1', 'c2', 'n', 'shortcut', 'g', 'e'], ['posint', 'posint', 'posint', 'bool', 'posint', 'num'], [1, true, 1, 0.5]),
+  GhostConv: sig(['c1', 'c2', 'k', 's', 'g', 'act'], ['posint', 'posint', 'posint', 'posint', 'posint', 'bool'], [1, 1, 1, true]),
+  C3Ghost: sig(['c1', 'c2', 'n', 'shortcut', 'g', 'e'], ['posint', 'posint', 'posint', 'bool', 'posint', 'num'], [1, true, 1, 0.5]),
+  GhostBottleneck: sig(['c1', 'c2', 'k', 's'], ['posint', 'posint', 'posint', 'posint'], [3, 1]),
+  SCDown: sig(['c1', 'c2', 'k', 's'], ['posint', 'posint', 'posint', 'posint'], []),
+  PSA: sig(['c1', 'c2', 'e'], ['posint', 'posint', 'num'], [0.5]),
+  C2fCIB: sig(['c1', 'c2', 'n', 'shortcut', 'lk', 'g', 'e'], ['posint', 'posint', 'posint', 'bool', 'bool', 'posint', 'num'], [1, false, false, 1, 0.5]),
+  v10Detect: sig(['nc', 'ch'], ['posint', 'chlist'], []),
+  A2C2f: sig(
+    ['c1', 'c2', 'n', 'a2', 'area', 'residual', 'mlp_ratio', 'e', 'g', 'shortcut'],
+    ['posint', 'posint', 'posint', 'bool', 'int', 'bool', 'num', 'num', 'posint', 'bool'],
+    [1, true, 1, false, 2.0, 0.5, 1, true],
+  ),
   C3k: sig(['c1', 'c2', 'n', 'shortcut', 'g', 'e', 'k'], ['posint', 'posint', 'posint', 'bool', 'posint', 'num', 'posint'], [1, true, 1, 0.5, 3]),
   PSABlock: sig(['c', 'attn_ratio', 'num_heads', 'shortcut'], ['posint', 'num', 'posint', 'bool'], [0.5, 4, true]),
   Attention: sig(['dim', 'num_heads', 'attn_ratio'], ['posint', 'posint', 'num'], [8, 0.5]),
@@ -291,6 +319,9 @@ const SIGS: Record<string, Sig> = {
   // YOLO-World v2 (blocks-world.ts)
   C2fAttn: sig(['c1', 'c2', 'n', 'ec', 'nh', 'gc', 'shortcut', 'g', 'e'], ['posint', 'posint', 'posint', 'posint', 'posint', 'posint', 'bool', 'posint', 'num'], [1, 128, 1, 512, false, 1, 0.5]),
   WorldDetect: sig(['nc', 'embed', 'with_bn', 'ch'], ['posint', 'posint', 'bool', 'chlist'], [512, false]),
+  Segment26: sig(['nc', 'nm', 'npr', 'ch'], ['posint', 'posint', 'posint', 'chlist'], [32, 256]),
+  Pose26: sig(['nc', 'kpt_shape', 'ch'], ['posint', 'kpt', 'chlist'], [[17, 3]]),
+  OBB26: sig(['nc', 'ne', 'ch'], ['posint', 'posint', 'chlist'], [1]),
   v5Detect: sig(['nc', 'anchors', 'ch'], ['posint', 'anchors', 'chlist'], []),
   v5Segment: sig(['nc', 'anchors', 'nm', 'npr', 'ch'], ['posint', 'anchors', 'posint', 'posint', 'chlist'], [32, 256]),
 };

@@ -41,6 +41,13 @@ export interface ArchSpec {
   actAlpha?: number;
   /** Input image channels when the YAML sets `ch`. */
   channels?: number;
+  /** DFL bins per box side (the YAML's `reg_max`; 16 when absent, 1 for YOLO26: no DFL). */
+  regMax?: number;
+  /** The YAML's `end2end`: the Detect-family head trains a one-to-many and a one-to-one branch. */
+  end2end?: boolean;
+  /** Ultralytics code the blocks follow where versions differ: '8.4' (SPPF's cv1 without activation)
+   *  for YAML files and the families added with 8.4; absent = 8.3.x (the first built-in tables). */
+  codeVersion?: '8.4';
   /** Facts about how the file was read (e.g. an assumed scale). */
   notes?: string[];
   /** Row count of the `backbone:` list: rows [0, backboneRows) are backbone. */
@@ -73,6 +80,8 @@ export interface ResolvedModel {
   legacyHead: boolean;
   pruneRatio: number;
   notes: string[];
+  /** Largest downsampling of any layer (32 for P3-P5 models, 64 for P6): imgsz is rounded up to it. */
+  maxStride?: number;
 }
 
 export interface BuildOptions {
