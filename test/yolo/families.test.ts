@@ -23,10 +23,10 @@ test('names with .pt / .yaml, any case, resolve to the canonical built-in', () =
 });
 
 test('an Ultralytics module this estimator does not model is a one-line error naming it and its line', () => {
-  const yaml = 'nc: 2\nbackbone:\n  - [-1, 1, Conv, [64, 3, 2]]\n  - [-1, 1, RepNCSPELAN4, [128, 64, 32, 1]]\nhead:\n  - [-1, 1, Classify, [nc]]\n';
+  const yaml = 'nc: 2\nbackbone:\n  - [-1, 1, Conv, [64, 3, 2]]\n  - [-1, 1, YOLOEDetect, [32, 64, 2]]\nhead:\n  - [-1, 1, Classify, [nc]]\n';
   assert.throws(
-    () => buildFromYamlText(yaml, 'gelan.yaml', { batch: 1, imgsz: 64 }),
-    (e: unknown) => e instanceof YoloArchError && e.message === "gelan.yaml: backbone[1], line 4: module 'RepNCSPELAN4' is an Ultralytics module this estimator does not model yet",
+    () => buildFromYamlText(yaml, 'yoloe.yaml', { batch: 1, imgsz: 64 }),
+    (e: unknown) => e instanceof YoloArchError && e.message === "yoloe.yaml: backbone[1], line 4: module 'YOLOEDetect' is an Ultralytics module this estimator does not model yet",
   );
 });
 
