@@ -67,7 +67,8 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   const firstPerGpu = Math.max(1, Math.floor(batches[0] / gpus));
   const dataset = await datasetFacts(options, imgsz, firstPerGpu, ctx.signal);
   // boxes per image: given > from the dataset (grows with the batch: the worst batch's max) > default
-  const objectsAt = (perGpu: number) => options.objectsPerImage ?? dataset?.objectsFor(perGpu) ?? DEFAULT_OBJECTS_PER_IMAGE;
+  const assumed = assumedObjects(options, firstPerGpu);
+  const objectsAt = (perGpu: number) => options.objectsPerImage ?? dataset?.objectsFor(perGpu) ?? assumed.value;
   const objects = objectsAt(firstPerGpu);
   let amp = options.amp ?? true;
   if (amp && gpu && !ampSupported(gpu.name)) {
@@ -75,7 +76,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     assumptions.push(`AMP disabled: Ultralytics' check_amp turns it off on ${gpu.name}`);
   }
   if (options.objectsPerImage === undefined && dataset?.summary.assignerObjects == null) {
-    assumptions.push(`${objects} boxes per image assumed for the label assigner (set objects per image or point at the dataset)`);
+    assumptions.push(assumed.note);
   } else if (options.objectsPerImage === undefined && dataset) {
     assumptions.push(`${objects} boxes per image for the label assigner at batch ${firstPerGpu}, from the dataset (${dataset.summary.source})`);
   }
@@ -163,6 +164,16 @@ function capToGpu(step: StepEstimate, totalBytes: number): void {
   b.reserved = Math.max(step.requiredReserved, room);
   b.allocatorOverhead = b.reserved - b.allocated;
   b.device = b.reserved + b.cudaContext;
+}
+
+/** Boxes per image for the assigner when neither a count nor a readable dataset is given. */
+function assumedObjects(options: AnalyzeOptions, batchPerGpu: number): { value: number; note: string } {
+  const d = options.datasetDensity;
+  if (d) {
+    const value = Math.round(d.mean);
+    return { value, note: `${value} boxes per image for the label assigner: the mean density given for ${d.name ?? 'the dataset'}` };
+  }
+  return { value: DEFAULT_OBJECTS_PER_IMAGE, note: `${DEFAULT_OBJECTS_PER_IMAGE} boxes per image assumed for the label assigner (set objects per image or point at the dataset)` };
 }
 
 function withLoss(graph: TrainGraph, objectsPerImage: number): TrainGraph {

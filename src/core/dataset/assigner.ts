@@ -21,6 +21,9 @@
 import { randInt, seededRng } from './rng';
 import type { DatasetStats } from './types';
 
+/** What the simulation reads from a scan (a synthetic distribution supplies the same, density.ts). */
+export type AssignerInput = Pick<DatasetStats, 'images' | 'sampled'> & { objects: Pick<DatasetStats['objects'], 'max' | 'p99' | 'mean' | 'histogram'> };
+
 /** Images per mosaic (Ultralytics `Mosaic(n=4)`). */
 export const MOSAIC_IMAGES = 4;
 /** Share of a mosaic's boxes assumed to survive the crop (1 = all; see above). */
@@ -47,7 +50,7 @@ export interface AssignerObjects {
   explanation: string;
 }
 
-export function assignerObjects(stats: DatasetStats, batch: number, opts: AssignerObjectsOptions = {}): AssignerObjects {
+export function assignerObjects(stats: AssignerInput, batch: number, opts: AssignerObjectsOptions = {}): AssignerObjects {
   const mosaic = opts.mosaic ?? true;
   const B = Math.max(1, Math.floor(batch));
   const hist = stats.objects.histogram;
