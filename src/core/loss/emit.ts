@@ -38,6 +38,9 @@ export function dflSavedPerPositive(regMax: number): { floats: number; int64s: n
 export interface LossOptions {
   /** Ground-truth boxes per image (max over the batch sets the assigner's tensor sizes). */
   objectsPerImage: number;
+  /** Real boxes per image averaged over the batch (default objectsPerImage): the positive anchors
+   *  are topk per real box, not per padded slot, so the loss terms on them follow this count. */
+  positivesPerImage?: number;
 }
 
 export function emitLoss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
@@ -93,7 +96,7 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
   const gtIdx = pose ? b.constant([B, A], 'int64', 'target_gt_idx') : null;
   b.reduce(b.bceWithLogits(scores, targetScores));
 
-  const positives = Math.min(B * A, B * opts.objectsPerImage * ASSIGNER_TOPK);
+  const positives = Math.min(B * A, B * Math.min(opts.positivesPerImage ?? opts.objectsPerImage, opts.objectsPerImage) * ASSIGNER_TOPK);
   if (positives > 0) {
     const posBoxes = b.index(boxes, fgMask, positives);
     const posDist = b.index(distri, fgMask, positives);
@@ -137,7 +140,8 @@ function emitMaskLoss(b: GraphBuilder, head: HeadInfo, fgMask: number, positives
 function emitV5Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
   const B = b.batch;
   // build_targets: each target is matched to up to 3 anchors x 3 cells (itself and 2 neighbours)
-  const targetsPerLevel = B * opts.objectsPerImage * head.anchorsPerCell * 3;
+  // targets are the batch's real boxes, one flat (n, 6) list: no padding to the densest image
+  const targetsPerLevel = B * (opts.positivesPerImage ?? opts.objectsPerImage) * head.anchorsPerCell * 3;
   for (const level of head.levels) {
     const s = b.shape(level); // (B, na, ny, nx, no)
     const no = s[4];
