@@ -34,7 +34,7 @@ async function run(): Promise<number> {
   out.push(`Error model: ${Object.entries(fitted.classes).map(([k, c]) => `${k}: upper = ${c.factor.toFixed(3)} x estimate (q${Math.round(c.quantile * 100)} of ${c.n} runs, cross-validated coverage ${(c.cvCoverage * 100).toFixed(1)} %)`).join('; ')}`);
   out.push('');
   const section = (title: string, lines: Parameters<typeof renderTable>[0]) => out.push(markdown ? `#### ${title}\n` : `${title}:`, renderTable(lines, markdown), '');
-  section('Overall', [t.overall, ...t.byKnowledge]);
+  section('Overall', [t.overall, t.typical, ...t.byKnowledge]);
   section('By task', t.byTask);
   section('By family', t.byFamily);
   if (args.has('--rows')) {

@@ -21,6 +21,8 @@ export interface EvaluatedRow {
   family: string;
   gpuClass: string;
   densityKnown: boolean;
+  /** The mean boxes per image the estimate was given (null: assumed). */
+  densityMean: number | null;
   oom: boolean;
   /** Measured memory_reserved() in epoch 1 and the highest of the run (bytes), when given. */
   real: number | null;
@@ -55,11 +57,13 @@ export function readDensities(text: string | null): Map<string, DatasetDensity> 
   for (const r of parseCsv(text, 'datasets.csv')) {
     const name = (r.dataset ?? r.name ?? '').trim();
     if (!name) continue;
+    // `images` counts the split the source printed (often val): only a train split sizes the epoch
+    const split = (r.split ?? '').trim().toLowerCase();
     out.set(name.toLowerCase(), {
       dataset: name,
-      mean: n(r.objects_per_image ?? r.mean_objects_per_image ?? r.mean),
-      max: n(r.max_objects_per_image ?? r.max),
-      images: n(r.train_images ?? r.images),
+      mean: n(r.objects_per_image_mean ?? r.objects_per_image),
+      max: n(r.objects_per_image_max),
+      images: split === 'train' ? n(r.images) : null,
     });
   }
   return out;
@@ -96,6 +100,7 @@ export async function evaluateCalibration(files: CalibrationFiles, onRow?: (done
         family: p.family,
         gpuClass: p.gpuClass,
         densityKnown: p.densityKnown,
+        densityMean: p.options.datasetDensity?.mean ?? null,
         oom: p.oom,
         real: p.measuredBytes,
         realMax: p.measuredMaxBytes,

@@ -6,9 +6,11 @@
 // 0.90, 0.91, ..., 1.00 at which leave-one-source-out cross-validation covers at least the target share
 // of runs: every source group (one issue thread, one notebook, one blog) is held out in turn, its
 // factor computed from the other groups only, and its runs checked against that bound. A class with
-// fewer than MIN_CLASS_ROWS rows takes the pooled factor.
+// fewer than MIN_CLASS_ROWS rows takes the factor pooled over the typical-density classes ('dataset' and
+// 'assumed'; the dense rows are pooled only into their own class, since their error is of another
+// order: the mean does not show the tail of a crowd or face dataset).
 
-import type { BandClass, DensityKnowledge, ErrorModel } from '../memory/band';
+import { densityKnowledge, type BandClass, type DensityKnowledge, type ErrorModel } from '../memory/band';
 import type { EvaluatedRow } from './evaluate';
 
 export const TARGET_COVERAGE = 0.9;
@@ -34,12 +36,13 @@ export function measured(rows: EvaluatedRow[]): (EvaluatedRow & { ratio: number 
     .map((r) => ({ ...r, ratio: Math.max(r.realMax ?? 0, r.real ?? 0) / r.reserved }));
 }
 
-export const knowledgeOf = (r: EvaluatedRow): DensityKnowledge => (r.densityKnown ? 'dataset' : 'assumed');
+export const knowledgeOf = (r: EvaluatedRow): DensityKnowledge => densityKnowledge({ labelsRead: false, countGiven: false, mean: r.densityMean });
+export const KNOWLEDGE: DensityKnowledge[] = ['dataset', 'dense', 'assumed'];
 
 /** The factor for a class from the given rows at level q (pooled when the class is too small). */
 function factorFrom(rows: (EvaluatedRow & { ratio: number })[], k: DensityKnowledge, q: number): number {
   const own = rows.filter((r) => knowledgeOf(r) === k);
-  const use = own.length >= MIN_CLASS_ROWS ? own : rows;
+  const use = own.length >= MIN_CLASS_ROWS ? own : rows.filter((r) => knowledgeOf(r) !== 'dense');
   return Math.max(1, quantile(use.map((r) => r.ratio).sort((a, b) => a - b), q));
 }
 
@@ -62,8 +65,10 @@ export function crossValidatedFactors(rows: EvaluatedRow[], q: number | ((k: Den
 export function fitErrorModel(rows: EvaluatedRow[], csvDigest: string): ErrorModel {
   const m = measured(rows);
   const classes = {} as Record<DensityKnowledge, BandClass>;
-  for (const k of ['dataset', 'assumed'] as DensityKnowledge[]) {
-    const inClass = m.filter((r) => knowledgeOf(r) === k);
+  for (const k of KNOWLEDGE) {
+    // a class too small to choose its own level is judged with the typical rows it is pooled with
+    const own = m.filter((r) => knowledgeOf(r) === k);
+    const inClass = own.length >= MIN_CLASS_ROWS ? own : m.filter((r) => knowledgeOf(r) !== 'dense');
     let chosen = LEVELS[LEVELS.length - 1];
     let coverage = 0;
     for (const q of LEVELS) {
@@ -76,7 +81,7 @@ export function fitErrorModel(rows: EvaluatedRow[], csvDigest: string): ErrorMod
       }
     }
     const factor = m.length ? factorFrom(m, k, chosen) : 1;
-    classes[k] = { n: inClass.length, quantile: round(chosen, 2), factor: round(factor, 4), cvCoverage: round(coverage, 4) };
+    classes[k] = { n: own.length, quantile: round(chosen, 2), factor: round(factor, 4), cvCoverage: round(coverage, 4) };
   }
   return { targetCoverage: TARGET_COVERAGE, csvDigest, rows: m.length, classes };
 }

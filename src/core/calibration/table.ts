@@ -2,9 +2,9 @@
 // per task and per family. Pure: rows in, table rows and text out.
 
 import { DEFAULT_MARGIN } from '../memory/constants';
-import { upperBound, verdictOf, type ErrorModel } from '../memory/band';
+import { upperBound, verdictOf, type DensityKnowledge, type ErrorModel } from '../memory/band';
 import type { Evaluation, EvaluatedRow } from './evaluate';
-import { crossValidatedFactors, knowledgeOf, median } from './fit';
+import { crossValidatedFactors, KNOWLEDGE, knowledgeOf, median } from './fit';
 
 export interface AccuracyLine {
   label: string;
@@ -34,7 +34,7 @@ export interface RowVerdict {
 
 /** Each row's verdict with the factor it would get when its own source is held out. */
 export function crossValidatedVerdicts(rows: EvaluatedRow[], model: ErrorModel): RowVerdict[] {
-  const levels = (k: 'dataset' | 'assumed') => model.classes[k].quantile;
+  const levels = (k: DensityKnowledge) => model.classes[k].quantile;
   const cv = crossValidatedFactors(rows, levels);
   return rows.map((row) => {
     const factor = cv.get(row)!;
@@ -66,7 +66,7 @@ function line(label: string, verdicts: RowVerdict[], notEstimable: number): Accu
   };
 }
 
-export function accuracyTable(ev: Evaluation, model: ErrorModel): { overall: AccuracyLine; byTask: AccuracyLine[]; byFamily: AccuracyLine[]; byKnowledge: AccuracyLine[]; verdicts: RowVerdict[] } {
+export function accuracyTable(ev: Evaluation, model: ErrorModel): { overall: AccuracyLine; typical: AccuracyLine; byTask: AccuracyLine[]; byFamily: AccuracyLine[]; byKnowledge: AccuracyLine[]; verdicts: RowVerdict[] } {
   const verdicts = crossValidatedVerdicts(ev.rows, model);
   const by = (key: (r: { task: string; family: string }) => string, extra: (v: RowVerdict) => string) => {
     const labels = new Set([...verdicts.map((v) => extra(v)), ...ev.skipped.map((s) => key(s))]);
@@ -74,9 +74,10 @@ export function accuracyTable(ev: Evaluation, model: ErrorModel): { overall: Acc
   };
   return {
     overall: line('all', verdicts, ev.skipped.length),
+    typical: line('typical density (not dense)', verdicts.filter((v) => knowledgeOf(v.row) !== 'dense'), 0),
     byTask: by((r) => r.task, (v) => v.row.task),
     byFamily: by((r) => r.family, (v) => v.row.family),
-    byKnowledge: [line('dataset density known', verdicts.filter((v) => v.row.densityKnown), 0), line('density assumed', verdicts.filter((v) => !v.row.densityKnown), 0)],
+    byKnowledge: KNOWLEDGE.map((k) => line(`density: ${k}`, verdicts.filter((v) => knowledgeOf(v.row) === k), 0)),
     verdicts,
   };
 }
