@@ -69,10 +69,18 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   const firstPerGpu = Math.max(1, Math.floor(batches[0] / gpus));
   const dataset = await datasetFacts(options, imgsz, firstPerGpu, ctx.signal);
   // boxes per image: given > from the dataset (grows with the batch: the worst batch's max) > default
-  const assumed = assumedObjects(options, firstPerGpu);
-  const objectsAt = (perGpu: number) => options.objectsPerImage ?? dataset?.objectsFor(perGpu) ?? assumed.value;
+  // an assumed density is simulated at each batch size, so that a batch's estimate is the same
+  // whichever batch was asked first (the quick fix to the largest batch must re-estimate as it was judged)
+  const assumedCache = new Map<number, ReturnType<typeof assumedObjects>>();
+  const assumedAt = (perGpu: number) => {
+    let a = assumedCache.get(perGpu);
+    if (!a) assumedCache.set(perGpu, (a = assumedObjects(options, perGpu)));
+    return a;
+  };
+  const assumed = assumedAt(firstPerGpu);
+  const objectsAt = (perGpu: number) => options.objectsPerImage ?? dataset?.objectsFor(perGpu) ?? assumedAt(perGpu).value;
   // the loss's positive anchors count the batch's real boxes (the padded count only sizes the assigner)
-  const positivesAt = (perGpu: number) => options.objectsPerImage ?? dataset?.positivesFor(perGpu) ?? (dataset?.objectsFor(perGpu) == null ? assumed.positives : null) ?? objectsAt(perGpu);
+  const positivesAt = (perGpu: number) => options.objectsPerImage ?? dataset?.positivesFor(perGpu) ?? (dataset?.objectsFor(perGpu) == null ? assumedAt(perGpu).positives : null) ?? objectsAt(perGpu);
   const objects = objectsAt(firstPerGpu);
   let amp = options.amp ?? true;
   if (amp && gpu && !ampSupported(gpu.name)) {
@@ -98,7 +106,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     const graph = withLoss(source.build(perGpu, imgsz, options.pruneRatio ?? 0), objs, positivesAt(perGpu));
     const valGraph = source.build(perGpu * VALIDATION_BATCH_FACTOR, imgsz, options.pruneRatio ?? 0);
     // validation sees single images (no mosaic): the densest image, not the mosaic-inflated count
-    const valObjects = options.objectsPerImage ?? dataset?.summary.objects?.max ?? assumed.densestImage;
+    const valObjects = options.objectsPerImage ?? dataset?.summary.objects?.max ?? assumedAt(perGpu).densestImage;
     const step = estimateStep(graph, { precision, optimizer, objectsPerImage: objs, batchPerGpu: perGpu, gpus, validationObjectsPerImage: valObjects, gpuName: gpu?.name ?? null }, valGraph);
     const validationDevice = step.validationReserved === null ? null : step.validationReserved + step.bytes.cudaContext;
     if (gpu) capToGpu(step, gpu.totalBytes);

@@ -71,8 +71,10 @@ export function renderHoverCard(result: AnalysisResult, opts: { batch?: number |
   } else {
     lines.push(`reserved ${formatBytes(est.bytes.reserved)} · device ${formatBytes(est.bytes.device)} — no GPU known to compare with`, '');
   }
+  if (est.upper) lines.push(bandLine(result, est), '');
   if (result.maxBatch !== null) {
-    lines.push(`Largest batch that fits: **${result.maxBatch}** (${formatPercent(result.margin, 0)} kept free)`, '');
+    const tight = result.maxBatchTight !== undefined && result.maxBatchTight !== null && result.maxBatchTight > result.maxBatch ? ` · may fit up to ${result.maxBatchTight}` : '';
+    lines.push(`Largest batch that fits: **${result.maxBatch}** (${formatPercent(result.margin, 0)} kept free)${tight}`, '');
   }
   const top = breakdownOf(est.bytes)
     .segments.filter((s) => s.key !== 'other')
@@ -132,12 +134,22 @@ function verdictWords(v: Verdict, est: Estimate): string {
     case 'fits':
       return 'fits';
     case 'tight':
-      return 'fits, but tight';
+      return 'fits, but tight (may not fit)';
     case 'oom':
       return est.limitedBy === 'validation' ? 'training fits, validation (2× batch) does not' : 'does not fit';
     default:
       return 'no GPU to check against';
   }
+}
+
+/** The band under the bars: the central estimate, what real runs reached at most, and why a
+ *  'tight' verdict is tight (issue #21). */
+export function bandLine(result: AnalysisResult, est: Estimate): string {
+  const band = result.errorBand;
+  const range = `Band: reserved ${formatBytes(est.bytes.reserved)} (estimate) to ${formatBytes(est.upper.reserved)} (upper bound)`;
+  const why = est.verdictReason ? ` — ${escapeMd(est.verdictReason)}` : '';
+  const assumed = band?.knowledge === 'assumed' ? ' · dataset unknown: density assumed, a dense dataset can need several times more' : '';
+  return `${range}${why}${assumed}`;
 }
 
 /** Escape Markdown punctuation in names that come from files. */

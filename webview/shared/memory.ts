@@ -5,8 +5,9 @@ import type { Estimate, MemoryBytes } from '../../src/core/result';
 import type { Verdict } from '../../src/protocol/webview';
 import { formatBytes, formatPercent } from './format';
 
-/** Within this fraction of the usable VRAM the run fits but is "tight": fragmentation or a larger
- *  than usual label count can tip it over. */
+/** For a result without the estimator's own verdict (older results): within this fraction of the
+ *  usable VRAM the run is called "tight". A current result carries `verdict` from the error band
+ *  (src/core/memory/band.ts), which is what every view shows. */
 export const TIGHT_FRACTION = 0.9;
 
 /** VRAM the run may use: total minus the safety margin. */
@@ -14,16 +15,18 @@ export function usableBytes(totalBytes: number, margin: number): number {
   return totalBytes * (1 - margin);
 }
 
-export function verdictOf(est: Pick<Estimate, 'fits' | 'bytes'> | null | undefined, totalBytes: number | null | undefined, margin: number): Verdict {
+export function verdictOf(est: (Pick<Estimate, 'fits' | 'bytes'> & Partial<Pick<Estimate, 'verdict'>>) | null | undefined, totalBytes: number | null | undefined, margin: number): Verdict {
   if (!est) return 'pending';
   if (est.fits === null || !totalBytes) return 'unknown';
+  if (est.verdict === 'fits' || est.verdict === 'tight') return est.verdict;
+  if (est.verdict === 'does-not-fit') return 'oom';
   if (!est.fits) return 'oom';
   return est.bytes.device > TIGHT_FRACTION * usableBytes(totalBytes, margin) ? 'tight' : 'fits';
 }
 
 export const VERDICT_LABEL: Readonly<Record<Verdict, string>> = {
   fits: 'Fits',
-  tight: 'Fits (tight)',
+  tight: 'Tight: may not fit',
   oom: 'Out of memory',
   unknown: 'No GPU to check',
   pending: 'Estimating…',
@@ -49,7 +52,9 @@ export function verdictSentence(est: Estimate, totalBytes: number | null | undef
     const what = est.limitedBy === 'validation' && est.validationDevice !== null ? `Validation needs ${formatBytes(est.validationDevice)}` : `Needs ${dev}`;
     return `${what}; ${formatBytes(usable)} usable of ${formatBytes(totalBytes)} (${formatPercent(margin, 0)} margin)`;
   }
-  return `Uses ${dev} of ${formatBytes(totalBytes)} (${formatPercent(est.bytes.device / totalBytes, 0)}), ${formatPercent(margin, 0)} margin kept`;
+  const used = `Uses ${dev} of ${formatBytes(totalBytes)} (${formatPercent(est.bytes.device / totalBytes, 0)}), ${formatPercent(margin, 0)} margin kept`;
+  // the band's top: real runs reached up to this much (the estimate's upper bound)
+  return est.upper && v === 'tight' ? `${used}; up to ${formatBytes(est.upper.device)} in comparable real runs` : used;
 }
 
 export interface Segment {

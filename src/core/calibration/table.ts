@@ -85,7 +85,7 @@ export function accuracyTable(ev: Evaluation, model: ErrorModel): { overall: Acc
 const pct = (x: number | null, signed = false) => (x === null ? '–' : `${signed && x > 0 ? '+' : ''}${(x * 100).toFixed(1)} %`);
 const times = (x: number | null) => (x === null ? '–' : `${x.toFixed(2)}×`);
 
-export const TABLE_HEADER = ['', 'n', 'not estimable', 'median |error|', 'median signed error', 'under', 'band coverage', 'median upper / real', 'OOM rows', 'OOM called "fits"'];
+export const TABLE_HEADER = ['', 'n', 'not estimable', 'median abs. error', 'median signed error', 'under', 'band coverage', 'median upper / real', 'OOM rows', 'OOM called "fits"'];
 
 export function lineCells(l: AccuracyLine): string[] {
   return [l.label, String(l.n), String(l.notEstimable), pct(l.medianAbsError), pct(l.medianSignedError, true), pct(l.shareUnder), pct(l.coverage), times(l.medianUpperOverReal), String(l.oomRows), String(l.oomCalledFits)];
