@@ -156,7 +156,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   // two answers from the same search: the largest batch that surely fits, and the largest that may
   const maxBatch = usable === null ? null : findMaxBatch(evaluate, sure, gpus);
   const maxBatchTight = usable === null ? null : findMaxBatch(evaluate, fits, gpus);
-  const curveTop = options.curveMax ?? Math.max(64, 2 * (maxBatchTight ?? 32));
+  const curveTop = options.curveMax ?? Math.max(64, 2 * (maxBatch ?? 32));
   const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
     const e = evaluate(b);
     const v = verdict(e);
