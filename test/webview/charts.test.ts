@@ -176,7 +176,10 @@ test('verdicts: fits, tight within 90 % of the usable VRAM, out of memory, unkno
   const e = sampleResult().estimates[0]!;
   assert.equal(verdictOf(e, 8 * GIB, 0.1), 'fits');
   assert.equal(verdictOf({ fits: true, bytes: { ...e.bytes, device: 0.95 * 0.9 * 8 * GIB } }, 8 * GIB, 0.1), 'tight');
-  assert.equal(verdictOf({ ...e, fits: false }, 8 * GIB, 0.1), 'oom');
+  // the estimator's own verdict wins; the 90 % rule is only for a result without one
+  assert.equal(verdictOf({ ...e, fits: false, verdict: 'does-not-fit' }, 8 * GIB, 0.1), 'oom');
+  assert.equal(verdictOf({ ...e, fits: false, verdict: 'tight' }, 8 * GIB, 0.1), 'tight');
+  assert.equal(verdictOf({ fits: false, bytes: e.bytes }, 8 * GIB, 0.1), 'oom');
   assert.equal(verdictOf({ ...e, fits: null }, null, 0.1), 'unknown');
   assert.equal(verdictOf(null, 8 * GIB, 0.1), 'pending');
 });
