@@ -67,7 +67,8 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
   out.push(`GPU: ${gpu}`);
   for (const e of r.estimates) {
     const b = e.bytes;
-    const verdict = e.fits === null ? '' : e.fits ? '  fits' : `  DOES NOT FIT (${e.limitedBy})`;
+    const verdict =
+      e.verdict === null ? '' : e.verdict === 'fits' ? '  fits' : e.verdict === 'tight' ? '  TIGHT: may not fit' : `  DOES NOT FIT (${e.limitedBy})`;
     out.push(`\nbatch ${e.batch}${e.batch !== e.batchPerGpu ? ` (${e.batchPerGpu} per GPU)` : ''}, imgsz ${e.imgsz}, ${e.amp ? 'AMP' : 'fp32'}, ${e.optimizer}:${verdict}`);
     // the decisive figure first, in the words the editor uses: what the run needs of the usable VRAM
     out.push(`  ${needsPhrase(e, r.gpu?.totalBytes, r.margin)}`);
@@ -87,7 +88,11 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
     ];
     for (const [k, v] of parts) out.push(`  ${k.padEnd(22)} ${formatBytes(v).padStart(11)}`);
     if (e.validationDevice !== null) out.push(`  ${'validation (2x batch)'.padEnd(22)} ${formatBytes(e.validationDevice).padStart(11)}`);
+    out.push(`  ${'upper bound'.padEnd(22)} ${formatBytes(e.upper.reserved).padStart(11)} reserved, ${formatBytes(e.upper.device)} device`);
+    if (e.verdictReason) out.push(`  ${e.verdict}: ${e.verdictReason}`);
   }
+  out.push(`
+band: ${r.errorBand.note}`);
   if (r.dataset) {
     const d = r.dataset;
     out.push(`\ndataset ${d.source}: ${d.images === null ? 'not found locally' : `${d.images} images`}${d.sampled ? ` (${d.sampled})` : ''}`);
@@ -97,7 +102,10 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
       for (const t of d.hostRam.terms) out.push(`    ${t.label.padEnd(36)} ${formatBytes(t.bytes).padStart(11)}`);
     }
   }
-  if (r.maxBatch !== null) out.push(`\nlargest batch that fits with a ${(r.margin * 100).toFixed(0)}% margin: ${r.maxBatch}`);
+  if (r.maxBatch !== null) {
+    out.push(`\nlargest batch that fits with a ${(r.margin * 100).toFixed(0)}% margin: ${r.maxBatch} (surely: its upper bound fits)`);
+    if (r.maxBatchTight !== null && r.maxBatchTight > r.maxBatch) out.push(`largest batch that may fit: ${r.maxBatchTight} (the estimate fits, its upper bound does not)`);
+  }
   for (const a of r.assumptions) out.push(`note: ${a}`);
   for (const n of m.notes) out.push(`note: ${n}`);
   return out.join('\n') + '\n';

@@ -8,6 +8,7 @@ import { emitLoss } from './loss/emit';
 import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, NOMINAL_BATCH, VALIDATION_BATCH_FACTOR } from './memory/constants';
 import { withTrainDefaults } from './checkpoint/train-defaults';
 import { datasetFacts } from './dataset-facts';
+import { assumedAssignerObjects, COCO_MEAN_OBJECTS } from './dataset/density';
 import { checkImgsz, validateOptions } from './validate';
 import { deploymentWhatIf } from './memory/deployment';
 import { accumulationSteps, simulateStep, traceStepGraphs, type Optimizer, type StepEstimate } from './memory/estimate';
@@ -16,7 +17,8 @@ import { deployGflops, deployParams } from './memory/deploy-stats';
 import { openModel, type ModelSource } from './model-source';
 import type { AnalyzeOptions } from './options';
 import { groupTotals } from './report/layers';
-import type { AnalysisResult, CurvePoint, Estimate, TimelinePoint } from './result';
+import { RESULT_SCHEMA_VERSION, type AnalysisResult, type CurvePoint, type ErrorBandInfo, type Estimate, type TimelinePoint, type Verdict } from './result';
+import { densityKnowledge, ERROR_MODEL, upperBound, verdictOf, type DensityKnowledge } from './memory/band';
 import { ampSupported } from './gpu/presets';
 import { predictAutoBatch } from './autobatch';
 
@@ -90,7 +92,18 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   const firstPerGpu = Math.max(1, Math.floor(batches[0] / gpus));
   const dataset = await datasetFacts(options, imgsz, firstPerGpu, ctx.signal);
   // boxes per image: given > from the dataset (grows with the batch: the worst batch's max) > default
-  const objectsAt = (perGpu: number) => options.objectsPerImage ?? dataset?.objectsFor(perGpu) ?? DEFAULT_OBJECTS_PER_IMAGE;
+  // an assumed density is simulated at each batch size, so that a batch's estimate is the same
+  // whichever batch was asked first (the quick fix to the largest batch must re-estimate as it was judged)
+  const assumedCache = new Map<number, ReturnType<typeof assumedObjects>>();
+  const assumedAt = (perGpu: number) => {
+    let a = assumedCache.get(perGpu);
+    if (!a) assumedCache.set(perGpu, (a = assumedObjects(options, perGpu)));
+    return a;
+  };
+  const assumed = assumedAt(firstPerGpu);
+  const objectsAt = (perGpu: number) => options.objectsPerImage ?? dataset?.objectsFor(perGpu) ?? assumedAt(perGpu).value;
+  // the loss's positive anchors count the batch's real boxes (the padded count only sizes the assigner)
+  const positivesAt = (perGpu: number) => options.objectsPerImage ?? dataset?.positivesFor(perGpu) ?? (dataset?.objectsFor(perGpu) == null ? assumedAt(perGpu).positives : null) ?? objectsAt(perGpu);
   const objects = objectsAt(firstPerGpu);
   let amp = options.amp ?? true;
   if (amp && gpu && !ampSupported(gpu.name)) {
@@ -98,7 +111,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     assumptions.push(`AMP disabled: Ultralytics' check_amp turns it off on ${gpu.name}`);
   }
   if (options.objectsPerImage === undefined && dataset?.summary.assignerObjects == null) {
-    assumptions.push(`${objects} boxes per image assumed for the label assigner (set objects per image or point at the dataset)`);
+    assumptions.push(assumed.note);
   } else if (options.objectsPerImage === undefined && dataset) {
     assumptions.push(`${objects} boxes per image for the label assigner at batch ${firstPerGpu}, from the dataset (${dataset.summary.source})`);
   }
@@ -136,17 +149,18 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     const { optimizer } = resolveOptimizer(options, batch);
     const objs = objectsAt(perGpu);
     // validation sees single images (no mosaic): the densest image, not the mosaic-inflated count
-    const valObjects = options.objectsPerImage ?? dataset?.summary.objects?.max ?? DEFAULT_OBJECTS_PER_IMAGE;
+    const valObjects = options.objectsPerImage ?? dataset?.summary.objects?.max ?? assumedAt(perGpu).densestImage;
     const inputs = { precision, optimizer, objectsPerImage: objs, batchPerGpu: perGpu, gpus, validationObjectsPerImage: valObjects, gpuName: gpu?.name ?? null } as const;
     // optimizer=auto may pick another optimizer at another batch: its state is part of the structure
-    const key = `${optimizer}|${accumulationSteps(perGpu) > 1}|${objs}`;
+    const positives = positivesAt(perGpu);
+    const key = `${optimizer}|${accumulationSteps(perGpu) > 1}|${objs}|${positives}|${valObjects}`;
     const scaler = traced || ctx.traceEveryBatch ? null : scalers.get(key);
     let graph: TrainGraph | null = null;
     let step: Evaluated['step'];
     if (scaler) {
       step = simulateStep(scaler(perGpu), inputs);
     } else {
-      graph = withLoss(source.build(perGpu, imgsz, options.pruneRatio ?? 0), objs);
+      graph = withLoss(source.build(perGpu, imgsz, options.pruneRatio ?? 0), objs, positives);
       const valGraph = source.build(perGpu * VALIDATION_BATCH_FACTOR, imgsz, options.pruneRatio ?? 0);
       const { traces, saved } = traceStepGraphs(graph, inputs, valGraph);
       step = { ...simulateStep(traces, inputs), saved };
@@ -167,11 +181,21 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   // before it gives up), not by what it holds when memory is plentiful.
   const needed = (e: Evaluated) => e.step.requiredReserved + e.step.bytes.cudaContext;
   const fits = (e: Evaluated) => (usable === null ? null : needed(e) <= usable && (e.validationDevice ?? 0) <= usable);
+  // the error band (memory/band.ts): the upper bound of training and of validation, and the verdict
+  const knowledge = densityKnowledge({ labelsRead: dataset?.summary.assignerObjects != null, countGiven: options.objectsPerImage !== undefined, mean: options.datasetDensity?.mean ?? null });
+  const bandClass = ERROR_MODEL.classes[knowledge];
+  const upperOf = (e: Evaluated) => upperBound(e.step.bytes.reserved, e.step.bytes.cudaContext, knowledge);
+  const upperValidation = (e: Evaluated) =>
+    e.validationDevice === null ? 0 : upperBound(e.validationDevice - e.step.bytes.cudaContext, e.step.bytes.cudaContext, knowledge).device;
+  const verdict = (e: Evaluated): Verdict | null => (usable === null ? null : verdictOf(fits(e)!, Math.max(upperOf(e).device, upperValidation(e)), usable));
+  const sure = (e: Evaluated) => (usable === null ? null : verdict(e) === 'fits');
 
   const estimates: Estimate[] = [];
   for (const [i, batch] of batches.entries()) {
     const e = evaluate(batch, i === 0);
     const ok = fits(e);
+    const v = verdict(e);
+    const up = upperOf(e);
     const trainOk = usable === null ? null : needed(e) <= usable;
     const resolved = resolveOptimizer(options, batch);
     if (resolved.note && !assumptions.includes(resolved.note)) assumptions.push(resolved.note);
@@ -184,8 +208,11 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
       bytes: e.step.bytes,
       neededDevice: needed(e),
       validationDevice: e.validationDevice,
-      fits: ok,
+      fits: v === null ? null : v === 'fits',
       limitedBy: ok === false ? (trainOk ? 'validation' : 'train') : null,
+      verdict: v,
+      upper: up,
+      verdictReason: usable === null ? null : reasonFor(v, e, up.device, upperValidation(e), usable, knowledge),
     });
   }
 
@@ -194,12 +221,25 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     const verdict = e.fits === null ? '' : e.fits ? ', which fits' : `, which does not fit${e.limitedBy === 'validation' ? ' (validation)' : ''}`;
     assumptions.unshift(`AutoBatch will pick ≈${autoBatch.batch} on this GPU (${Math.round(autoBatch.fraction * 100)} % of ${(autoBatch.availableBytes / 2 ** 30).toFixed(1)} GiB available); training at ${autoBatch.batch} needs ${(e.neededDevice / 2 ** 30).toFixed(1)} GiB${verdict}`);
   }
-  const maxBatch = usable === null ? null : findMaxBatch(evaluate, fits, gpus);
+  // two answers from the same search: the largest batch that surely fits, and the largest that may
+  const maxBatch = usable === null ? null : findMaxBatch(evaluate, sure, gpus);
+  const maxBatchTight = usable === null ? null : findMaxBatch(evaluate, fits, gpus);
   const curveTop = options.curveMax ?? Math.max(64, 2 * (maxBatch ?? 32));
   const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
     const e = evaluate(b);
-    return { batch: b, allocated: e.step.bytes.allocated, reserved: e.step.bytes.reserved, device: needed(e), fits: fits(e) };
+    const v = verdict(e);
+    return { batch: b, allocated: e.step.bytes.allocated, reserved: e.step.bytes.reserved, device: needed(e), upperDevice: upperOf(e).device, fits: v === null ? null : v === 'fits', verdict: v };
   });
+  const errorBand: ErrorBandInfo = {
+    knowledge,
+    factor: bandClass.factor,
+    coverage: bandClass.cvCoverage,
+    runs: bandClass.n,
+    note:
+      `upper bound = estimate × ${bandClass.factor.toFixed(2)}: ${Math.round(bandClass.cvCoverage * 100)} % of ${bandClass.n} public runs` +
+      (knowledge === 'dataset' ? ' with a known, typical dataset density' : knowledge === 'dense' ? ' on dense datasets known only by their mean' : ' without dataset knowledge') +
+      ' stayed under it (cross-validated by source)',
+  };
 
   const first = evaluate(batches[0], true) as Evaluated & { graph: TrainGraph; step: StepEstimate };
   const { layers, lossLayers } = source.rows(first.graph, first.step.saved);
@@ -219,7 +259,17 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     notes: [...(source.notes ?? []), ...first.graph.notes],
   };
   const deployment = deploymentWhatIf(source.build(1, imgsz, options.pruneRatio ?? 0), options.deployPrecision ?? 'fp16');
-  return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions, ...(autoBatch !== undefined ? { autoBatch } : {}) };
+  return { schemaVersion: RESULT_SCHEMA_VERSION, model, gpu, estimates, maxBatch, maxBatchTight, errorBand, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions, ...(autoBatch !== undefined ? { autoBatch } : {}) };
+}
+
+/** Why a verdict is not 'fits', in one sentence (shown by the CLI, the hover and diagnostics). */
+function reasonFor(v: Verdict | null, e: Evaluated, upperTrain: number, upperVal: number, usable: number, knowledge: DensityKnowledge): string | null {
+  if (v === null || v === 'fits') return null;
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+  if (v === 'does-not-fit') return `the estimate itself (${gib(Math.max(e.step.requiredReserved + e.step.bytes.cudaContext, e.validationDevice ?? 0))}) is above the ${gib(usable)} usable`;
+  const what = upperVal > upperTrain ? 'validation' : 'training';
+  const dens = knowledge === 'assumed' ? '; the dataset is unknown, and a denser one than assumed needs more' : '';
+  return `the estimate fits, but real runs reach up to ${gib(Math.max(upperTrain, upperVal))} in ${what} (the band's upper bound), above the ${gib(usable)} usable${dens}`;
 }
 
 /** On a GPU smaller than what the allocator would cache, PyTorch releases free cached segments
@@ -233,10 +283,28 @@ function capToGpu(step: Evaluated['step'], totalBytes: number): void {
   b.device = b.reserved + b.cudaContext;
 }
 
-function withLoss(graph: TrainGraph, objectsPerImage: number): TrainGraph {
+/** Boxes per image for the assigner when neither a count nor a readable dataset is given. */
+function assumedObjects(options: AnalyzeOptions, batchPerGpu: number): { value: number; positives: number; densestImage: number; note: string } {
+  const d = options.datasetDensity;
+  if (d) {
+    const a = assumedAssignerObjects(d, batchPerGpu);
+    return { value: a.value ?? 0, positives: a.positivesPerImage ?? 0, densestImage: a.perImage.max, note: `${a.value} boxes per image for the label assigner at batch ${batchPerGpu}: the densest mosaic batch expected from ${d.name ?? 'the dataset'}'s mean of ${d.mean} per image (images drawn from a geometric distribution with that mean, 4 per mosaic)` };
+  }
+  const a = assumedAssignerObjects({ mean: COCO_MEAN_OBJECTS }, batchPerGpu);
+  return {
+    value: a.value ?? DEFAULT_OBJECTS_PER_IMAGE,
+    positives: a.positivesPerImage ?? DEFAULT_OBJECTS_PER_IMAGE,
+    densestImage: a.perImage.max,
+    note:
+      `${a.value} boxes per image assumed for the label assigner at batch ${batchPerGpu}: the dataset is unknown, so COCO's density (mean ${COCO_MEAN_OBJECTS} per image) and the densest mosaic batch it gives; ` +
+      'a dense dataset (faces, crowds, aerial views, small parts) can need several times more memory: point at the dataset or set objects per image',
+  };
+}
+
+function withLoss(graph: TrainGraph, objectsPerImage: number, positivesPerImage: number): TrainGraph {
   if (!graph.head) return graph;
   const b = GraphBuilder.from(graph);
-  emitLoss(b, graph.head, { objectsPerImage });
+  emitLoss(b, graph.head, { objectsPerImage, positivesPerImage });
   return b.finish();
 }
 

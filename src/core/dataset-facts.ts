@@ -11,6 +11,8 @@ export interface DatasetFacts {
   summary: DatasetSummary;
   /** Boxes per image the assigner is padded to (the same for every batch size, see below). */
   objectsFor(batchPerGpu: number): number | null;
+  /** Real boxes per training image in the batch with the most boxes (the loss's positives). */
+  positivesFor(batchPerGpu: number): number | null;
 }
 
 /** Ultralytics' default dataloader workers. */
@@ -20,6 +22,7 @@ function unavailable(source: string, message: string): DatasetFacts {
   return {
     summary: { source, images: null, objects: null, sampled: null, assignerObjects: null, explanation: message, hostRam: null, freeRamReadAt: null, notes: [message] },
     objectsFor: () => null,
+    positivesFor: () => null,
   };
 }
 
@@ -41,6 +44,7 @@ export async function datasetFacts(opts: AnalyzeOptions, imgsz: number, batchPer
   // batch sizes (re-simulating per batch would only add sampling noise, and a non-monotone curve).
   const first = assignerObjects(train, batchPerGpu);
   const objectsFor = () => first.value;
+  const positivesFor = () => first.positivesPerImage;
   const freeRamReadAt = opts.freeRamBytes === undefined ? Date.now() : null;
   const hostRam = hostRamEstimate(train, {
     imgsz,
@@ -67,5 +71,6 @@ export async function datasetFacts(opts: AnalyzeOptions, imgsz: number, batchPer
       notes: [...found.spec.notes, ...train.notes],
     },
     objectsFor,
+    positivesFor,
   };
 }

@@ -21,6 +21,9 @@ export interface AnalyzeOptions {
   margin?: number;
   /** Ground-truth boxes per image the label assigner sees (max over a batch). */
   objectsPerImage?: number;
+  /** The dataset known only by its density (mean boxes per image; the densest image and the image
+   *  count when known): the assigner's padded count is simulated from it (dataset/density.ts). */
+  datasetDensity?: { mean: number; max?: number | null; images?: number | null; name?: string };
   /** Training images and epochs, for optimizer=auto (Ultralytics' rule). */
   datasetImages?: number;
   epochs?: number;

@@ -87,10 +87,33 @@ export interface Estimate {
   neededDevice: number;
   /** Validation at 2x batch under no_grad (Ultralytics' val loader): its device bytes. */
   validationDevice: number | null;
-  /** Does `device` (and validation) fit the GPU with the safety margin? null when no GPU is known. */
+  /** True only when the verdict is 'fits' (the upper bound fits the GPU with the safety margin);
+   *  null when no GPU is known. */
   fits: boolean | null;
   /** 'train' | 'validation' when it does not fit: what breaks first. */
   limitedBy: string | null;
+  /** 'fits' (the upper bound fits), 'tight' (the central estimate fits, the upper bound does not),
+   *  'does-not-fit' (not even the central estimate); null when no GPU is known. */
+  verdict: Verdict | null;
+  /** Upper bound of the band: ≥ 90 % of comparable real runs stayed under it (memory/band.ts). */
+  upper: { reserved: number; device: number };
+  /** Why the verdict is 'tight' (or 'does-not-fit'), in one sentence; null for 'fits'. */
+  verdictReason: string | null;
+}
+
+export type Verdict = 'fits' | 'tight' | 'does-not-fit';
+
+/** How wide the band is and where it comes from (the calibration set, docs/accuracy.md). */
+export interface ErrorBandInfo {
+  /** 'dataset' when boxes per image were read or given, 'assumed' otherwise. */
+  knowledge: 'dataset' | 'dense' | 'assumed';
+  /** upper = estimate x factor. */
+  factor: number;
+  /** Cross-validated share of real runs under the bound, and how many runs the factor rests on. */
+  coverage: number;
+  runs: number;
+  /** One line for the views: what the band means. */
+  note: string;
 }
 
 export interface LayerRow {
@@ -134,7 +157,10 @@ export interface CurvePoint {
   reserved: number;
   /** Device bytes the step needs (Estimate.neededDevice): what `fits` compares with the VRAM. */
   device: number;
+  /** Upper bound of the device bytes (the band's top edge on the chart). */
+  upperDevice: number;
   fits: boolean | null;
+  verdict: Verdict | null;
 }
 
 /** Deployment what-if: the fused (inference) model's weights at each precision, and the peak of one
@@ -179,12 +205,21 @@ export interface AutoBatchResult {
   profile: Array<{ batch: number; reservedBytes: number | null }>;
 }
 
+/** Version of this JSON shape: 2 added verdict / upper / maxBatchTight / errorBand (issue #21). */
+export const RESULT_SCHEMA_VERSION = 2;
+
 export interface AnalysisResult {
+  schemaVersion: number;
   model: AnalysisModel;
   gpu: GpuInfo | null;
   estimates: Estimate[];
-  /** Largest batch whose device memory fits the GPU with the margin; null when no GPU is known. */
+  /** Largest batch that surely fits: its upper bound fits the GPU with the margin (verdict 'fits');
+   *  null when no GPU is known. */
   maxBatch: number | null;
+  /** Largest batch that may fit: its central estimate fits (verdict 'fits' or 'tight'). */
+  maxBatchTight: number | null;
+  /** The error band applied to every estimate. */
+  errorBand: ErrorBandInfo;
   /** Safety margin used (0.1 = 10 %). */
   margin: number;
   /** One row per model layer: ONNX nodes for an .onnx file, training ops for a YAML or built-in. */

@@ -110,6 +110,13 @@ export function validateOptions(opts: AnalyzeOptions): { options: AnalyzeOptions
   if (opts.gpus !== undefined) out.gpus = intIn('gpus', opts.gpus, OPTION_LIMITS.gpus);
   if (opts.margin !== undefined) out.margin = numIn('margin', opts.margin, 0, 1, true);
   if (opts.objectsPerImage !== undefined) out.objectsPerImage = intIn('objectsPerImage', opts.objectsPerImage, OPTION_LIMITS.objectsPerImage);
+  if (opts.datasetDensity !== undefined) {
+    const d = opts.datasetDensity;
+    if (typeof d !== 'object' || d === null) throw new OptionsError(`datasetDensity must be an object, got ${show(d)}`);
+    numIn('datasetDensity.mean', d.mean, 0, OPTION_LIMITS.objectsPerImage[1], false);
+    if (d.max !== undefined && d.max !== null) intIn('datasetDensity.max', d.max, OPTION_LIMITS.objectsPerImage);
+    if (d.images !== undefined && d.images !== null) intIn('datasetDensity.images', d.images, OPTION_LIMITS.datasetImages);
+  }
   if (opts.curveMax !== undefined) out.curveMax = intIn('curveMax', opts.curveMax, OPTION_LIMITS.curveMax);
   if (opts.pruneRatio !== undefined) out.pruneRatio = numIn('pruneRatio', opts.pruneRatio, ...OPTION_LIMITS.pruneRatio);
   if (opts.datasetImages !== undefined) out.datasetImages = intIn('datasetImages', opts.datasetImages, OPTION_LIMITS.datasetImages);

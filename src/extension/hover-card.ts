@@ -66,7 +66,8 @@ export function renderHoverCard(result: AnalysisResult, opts: { batch?: number |
   const batchText = est.batchPerGpu !== est.batch ? `batch ${est.batch} (${est.batchPerGpu} per GPU)` : `batch ${est.batch}`;
   const lines: string[] = [];
   lines.push(`${VERDICT_CODICON[verdict]} **${batchText} ${verdictWords(verdict, est)}** — ${escapeMd(needsPhrase(est, gpu?.totalBytes, result.margin))}`, '');
-  const action = result.maxBatch !== null ? [`Largest batch that fits: **${result.maxBatch}**`] : [];
+  const tight = result.maxBatchTight !== undefined && result.maxBatchTight !== null && result.maxBatch !== null && result.maxBatchTight > result.maxBatch ? ` (may fit up to ${result.maxBatchTight})` : '';
+  const action = result.maxBatch !== null ? [`Largest batch that fits: **${result.maxBatch}**${tight}`] : [];
   lines.push([...action, ...links].join(' · '), '', '---', '');
 
   const settings = [`**${escapeMd(result.model.name)}**`, `imgsz ${est.imgsz}`, est.amp ? 'mixed precision (AMP)' : 'fp32', OPTIMIZER_WORDS[est.optimizer] ?? est.optimizer];
@@ -75,6 +76,7 @@ export function renderHoverCard(result: AnalysisResult, opts: { batch?: number |
   if (gpu) lines.push('```text', `needs ${textBar(neededOf(est).bytes, usableBytes(gpu.totalBytes, result.margin))} ${gib(neededOf(est).bytes)} of ${gib(usableBytes(gpu.totalBytes, result.margin))} GiB usable`, '```');
   const totals = otherTotals(est).map((t) => `${t.label.toLowerCase()} ${formatBytes(t.bytes)} _(${escapeMd(t.short)})_`);
   lines.push(`Other totals: ${totals.join(' · ')}`, '');
+  if (est.upper) lines.push(bandLine(result, est), '');
   const top = breakdownOf(est.bytes)
     .segments.filter((s) => s.key !== 'other')
     .sort((a, b) => b.bytes - a.bytes)
@@ -131,12 +133,22 @@ function verdictWords(v: Verdict, est: Estimate): string {
     case 'fits':
       return 'fits';
     case 'tight':
-      return 'fits, but tight';
+      return 'fits, but tight (may not fit)';
     case 'oom':
       return est.limitedBy === 'validation' ? 'does not fit: training fits, validation (2× batch) does not' : 'does not fit';
     default:
       return 'has no GPU to check against';
   }
+}
+
+/** The band under the bars: the central estimate, what real runs reached at most, and why a
+ *  'tight' verdict is tight (issue #21). */
+export function bandLine(result: AnalysisResult, est: Estimate): string {
+  const band = result.errorBand;
+  const range = `Band: reserved ${formatBytes(est.bytes.reserved)} (estimate) to ${formatBytes(est.upper.reserved)} (upper bound)`;
+  const why = est.verdictReason ? ` — ${escapeMd(est.verdictReason)}` : '';
+  const assumed = band?.knowledge === 'assumed' ? ' · dataset unknown: density assumed, a dense dataset can need several times more' : '';
+  return `${range}${why}${assumed}`;
 }
 
 /** Escape Markdown punctuation in names that come from files. */

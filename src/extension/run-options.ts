@@ -13,7 +13,14 @@ import type { GpuInfo } from '../core/result';
 import type { TrainingRun } from '../core/scripts/types';
 import { deviceGpuCount } from '../core/scripts/values';
 import { builtinName } from '../core/yolo/builtin';
-import type { Settings } from './settings';
+import { SETTING_DEFAULTS, type Settings } from './settings';
+
+/** The boxes-per-image setting is passed only when changed from its default: left at the default,
+ *  the estimator assumes COCO's density and simulates the densest mosaic batch (issue #21), as the
+ *  CLI does, instead of sizing the assigner at the mean. */
+function objectsSetting(n: number): Pick<AnalyzeOptions, 'objectsPerImage'> {
+  return n === SETTING_DEFAULTS['estimate.objectsPerImage'] ? {} : { objectsPerImage: n };
+}
 
 export interface RunOptions {
   options: AnalyzeOptions;
@@ -154,7 +161,7 @@ export function optionsForRun(
     optimizer,
     gpu: planningGpu(gpu),
     margin: est.margin,
-    objectsPerImage: est.objectsPerImage,
+    ...objectsSetting(est.objectsPerImage),
   };
   if (autoFraction !== undefined) options.autoBatchFraction = autoFraction;
   const gpus = deviceGpuCount(s.device?.value);
@@ -209,6 +216,6 @@ export function optionsForModel(model: string, settings: Settings, gpu: GpuInfo 
     optimizer: est.optimizer,
     gpu: planningGpu(gpu),
     margin: est.margin,
-    objectsPerImage: est.objectsPerImage,
+    ...objectsSetting(est.objectsPerImage),
   };
 }

@@ -34,7 +34,8 @@ export function statusForResult(result: AnalysisResult, batch?: number | null): 
     `${result.model.name} · batch ${est.batch} · imgsz ${est.imgsz} · ${est.amp ? 'AMP' : 'fp32'}`,
     `${VERDICT_LABEL[v]}: ${needsPhrase(est, gpu?.totalBytes, result.margin)}` + (gpu ? ` (${gpu.name}, ${formatBytes(gpu.totalBytes)})` : ''),
   ];
-  if (result.maxBatch !== null) lines.push(`Largest batch that fits: ${result.maxBatch}`);
+  if (est.upper && gpu) lines.push(`Upper bound: ${formatBytes(est.upper.device)} on the device${est.verdictReason ? ` (${est.verdictReason})` : ''}`);
+  if (result.maxBatch !== null) lines.push(`Largest batch that fits: ${result.maxBatch}` + (result.maxBatchTight != null && result.maxBatchTight > result.maxBatch ? ` (may fit up to ${result.maxBatchTight})` : ''));
   lines.push('Click to open the memory panel');
   return { text, tooltip: lines.join('\n'), tone: v === 'oom' ? 'error' : v === 'tight' ? 'warning' : undefined };
 }

@@ -386,8 +386,24 @@ export function validateResult(v: unknown, at = 'result'): AnalysisResult {
     nullable(eo.validationDevice, (x) => num(x, `${at}.estimates[${i}].validationDevice`));
     nullable(eo.fits, (x) => bool(x, `${at}.estimates[${i}].fits`));
     nullable(eo.limitedBy, (x) => str(x, `${at}.estimates[${i}].limitedBy`, 64));
+    // the error band (issue #21): checked when present, so an older cached result still shows
+    if (eo.verdict !== undefined) nullable(eo.verdict, (x) => oneOf(x, `${at}.estimates[${i}].verdict`, ESTIMATE_VERDICTS));
+    if (eo.upper !== undefined) {
+      const u = obj(eo.upper, `${at}.estimates[${i}].upper`);
+      num(u.reserved, `${at}.estimates[${i}].upper.reserved`);
+      num(u.device, `${at}.estimates[${i}].upper.device`);
+    }
+    if (eo.verdictReason !== undefined) nullable(eo.verdictReason, (x) => str(x, `${at}.estimates[${i}].verdictReason`, 1024));
   });
   nullable(o.maxBatch, (x) => num(x, `${at}.maxBatch`));
+  if (o.maxBatchTight !== undefined) nullable(o.maxBatchTight, (x) => num(x, `${at}.maxBatchTight`));
+  if (o.schemaVersion !== undefined) num(o.schemaVersion, `${at}.schemaVersion`);
+  if (o.errorBand !== undefined) {
+    const eb = obj(o.errorBand, `${at}.errorBand`);
+    oneOf(eb.knowledge, `${at}.errorBand.knowledge`, ['dataset', 'dense', 'assumed'] as const);
+    for (const k of ['factor', 'coverage', 'runs'] as const) num(eb[k], `${at}.errorBand.${k}`);
+    str(eb.note, `${at}.errorBand.note`, 1024);
+  }
   num(o.margin, `${at}.margin`);
   const checkRow = (where: string) => (l: unknown, i: number) => {
     const p = `${at}.${where}[${i}]`;
@@ -411,6 +427,8 @@ export function validateResult(v: unknown, at = 'result'): AnalysisResult {
     const co = obj(c, `${at}.curve[${i}]`);
     for (const k of ['batch', 'allocated', 'reserved', 'device'] as const) num(co[k], `${at}.curve[${i}].${k}`);
     nullable(co.fits, (x) => bool(x, `${at}.curve[${i}].fits`));
+    if (co.upperDevice !== undefined) num(co.upperDevice, `${at}.curve[${i}].upperDevice`);
+    if (co.verdict !== undefined) nullable(co.verdict, (x) => oneOf(x, `${at}.curve[${i}].verdict`, ESTIMATE_VERDICTS));
   });
   arr(o.timeline, `${at}.timeline`, 4 * MAX_LAYERS + 1000).forEach((t, i) => {
     const to = obj(t, `${at}.timeline[${i}]`);
@@ -487,6 +505,7 @@ function validatePanelState(v: unknown): PanelState {
 }
 
 const VERDICTS = ['fits', 'tight', 'oom', 'unknown', 'pending', 'error'] as const;
+const ESTIMATE_VERDICTS = ['fits', 'tight', 'does-not-fit'] as const;
 const KINDS = ['model', 'script', 'yaml', 'builtin'] as const;
 
 function validateEntry(v: unknown, at: string): SidebarEntry {

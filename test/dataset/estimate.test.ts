@@ -29,8 +29,8 @@ test('300 boxes per image: the assigner term grows with batch x boxes x anchors 
     const b = await analyze({ ...opts, data: dense });
     assert.equal(a.dataset!.objects!.max, 8);
     assert.equal(b.dataset!.objects!.max, 300);
-    // mosaic puts up to 4 images in one training image
-    assert.equal(b.dataset!.assignerObjects, 1200);
+    // mosaic puts up to 4 images in one training image; the widest zoom keeps (nearly) all their boxes
+    assert.ok(b.dataset!.assignerObjects! > 1100 && b.dataset!.assignerObjects! <= 1200, String(b.dataset!.assignerObjects));
     const cells = (m: number) => 8 * m * 8400;
     const grow = b.estimates[0].bytes.lossAndAssigner - a.estimates[0].bytes.lossAndAssigner;
     const want = (cells(b.dataset!.assignerObjects!) - cells(a.dataset!.assignerObjects!)) * ASSIGNER_BYTES_PER_CELL;

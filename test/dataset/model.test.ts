@@ -21,12 +21,14 @@ function stats(hist: CountBin[], sizes: SizeBin[] = [], extra: { images?: number
   };
 }
 
-test('assigner objects: a dense dataset (300 per image) gives 4 × 300 with mosaic, 300 without', () => {
+test('assigner objects: a dense dataset (300 per image) gives up to 4 × 300 with mosaic (the widest zoom keeps nearly all), 300 without', () => {
   const s = stats([{ objects: 300, images: 40 }]);
   const m = assignerObjects(s, 16);
-  assert.equal(m.value, 1200);
-  assert.ok(m.value! >= 300);
-  assert.deepEqual(m.perBatch, { p50: 1200, p99: 1200, max: 1200 });
+  assert.ok(m.value! > 1100 && m.value! <= 1200, String(m.value));
+  // a typical batch's densest mosaic is cropped more: below the worst batch's
+  assert.ok(m.perBatch!.p50 < m.perBatch!.max && m.perBatch!.max === m.value, JSON.stringify(m.perBatch));
+  // the loss's positives count the real boxes: a third of the mosaic's on average, well below the padded count
+  assert.ok(m.positivesPerImage! > 300 && m.positivesPerImage! < 1200, String(m.positivesPerImage));
   assert.equal(m.batchesSimulated, 200);
   assert.match(m.explanation, /^1200 boxes per image: the assigner pads every image of a batch/);
   assert.equal(assignerObjects(s, 16, { mosaic: false }).value, 300);

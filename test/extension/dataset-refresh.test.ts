@@ -112,7 +112,7 @@ describe('dataset edits re-estimate the scripts that train on them', { timeout: 
     h.analyzer.schedule(h.asDoc(doc), 0);
     const before = await until(() => h.analyzer.get(doc.uri.toString())?.runs[0], (r) => !!r?.result, 30_000, 'the first estimate');
     assert.equal(before!.result!.dataset?.images, null, 'not found yet');
-    assert.equal(before!.options?.objectsPerImage, 8, 'the setting stands in for the scan');
+    assert.equal(before!.options?.objectsPerImage, undefined, 'the setting at its default: the density is assumed until the scan');
     // Watched although missing (events before the watcher exists would be lost: wait for it).
     await until(() => live(join(h.dir, 'late')).map((w) => w.pattern), (p) => p.includes('data.yaml'), 10_000, 'a watcher on the missing YAML');
     gen(join(h.dir, 'late'));

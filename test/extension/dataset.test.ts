@@ -58,11 +58,12 @@ describe('run options carry the dataset', () => {
     assert.equal(o.objectsPerImage, undefined, 'the setting would override the scan');
   });
 
-  test('a dataset not found locally keeps the setting as the assigner size; cache=disk and False pass through', () => {
+  test('a dataset not found locally leaves the assigner size to the estimator (the setting at its default); cache=disk and False pass through', () => {
     const o = options(1).options;
     assert.equal(o.data, 'coco8.yaml');
     assert.equal(o.cache, 'disk');
-    assert.equal(o.objectsPerImage, settings.estimate.objectsPerImage);
+    assert.equal(settings.estimate.objectsPerImage, 8);
+    assert.equal(o.objectsPerImage, undefined);
     assert.equal(options(2).options.cache, false);
   });
 

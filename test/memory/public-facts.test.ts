@@ -11,8 +11,10 @@ test('YOLOv5 README batch sizes fit a V100-16GB at 640 with AMP', async () => {
   for (const [model, batch] of [['yolov5n', 128], ['yolov5s', 64], ['yolov5m', 40], ['yolov5l', 24], ['yolov5x', 16]] as const) {
     const r = await analyze({ model, batch: [batch], imgsz: 640, amp: true, optimizer: 'sgd', gpu: v100, margin: 0 });
     const e = r.estimates[0];
-    assert.equal(e.fits, true, `${model} batch ${batch}: device ${e.bytes.device} > ${v100.totalBytes}`);
-    // and the largest batch is not wildly above what the README found to work (within 2x)
-    assert.ok(r.maxBatch! < 2 * batch, `${model}: max batch ${r.maxBatch}`);
+    // the README's batches ran: the central estimate fits (the verdict may be 'tight': they are
+    // the largest that worked, at the edge where the band's upper bound is above the card)
+    assert.notEqual(e.verdict, 'does-not-fit', `${model} batch ${batch}: device ${e.neededDevice} > ${v100.totalBytes}`);
+    // and the largest batch that may fit is not wildly above what the README found to work (within 2x)
+    assert.ok(r.maxBatchTight! < 2 * batch, `${model}: max batch ${r.maxBatchTight}`);
   }
 });

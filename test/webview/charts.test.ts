@@ -71,7 +71,7 @@ function sparseCurve(limit: number, base = 1 * GIB, perImage = 0.1 * GIB): Curve
   const batches = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
   return batches.map((b) => {
     const device = base + perImage * b;
-    return { batch: b, allocated: device * 0.8, reserved: device * 0.9, device, fits: device <= limit };
+    return { batch: b, allocated: device * 0.8, reserved: device * 0.9, device, upperDevice: device, fits: device <= limit, verdict: device <= limit ? 'fits' : 'does-not-fit' };
   });
 }
 
@@ -180,6 +180,7 @@ test('verdicts: fits, out of memory, unknown; tight only from the core verdict, 
   assert.equal(verdictOf({ ...e, verdict: 'tight' }, 8 * GIB, 0.1), 'tight');
   assert.equal(verdictOf({ ...e, fits: false, verdict: 'does-not-fit' }, 8 * GIB, 0.1), 'oom');
   assert.equal(verdictOf({ ...e, fits: false }, 8 * GIB, 0.1), 'oom');
+  assert.equal(verdictOf({ ...e, fits: false, verdict: 'tight' }, 8 * GIB, 0.1), 'tight');
   assert.equal(verdictOf({ ...e, fits: null }, null, 0.1), 'unknown');
   assert.equal(verdictOf(null, 8 * GIB, 0.1), 'pending');
 });

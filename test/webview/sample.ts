@@ -73,7 +73,8 @@ export function sampleResult(opts: { layers?: number; gpu?: boolean; batch?: num
     const m = bytesAt(b);
     const fits = m.device <= total * (1 - margin);
     if (fits) maxBatch = b;
-    curve.push({ batch: b, ...m, fits: opts.gpu === false ? null : fits });
+    // the sample's band has no width (upper = the estimate): 'fits' and the central check agree
+    curve.push({ batch: b, ...m, upperDevice: m.device, fits: opts.gpu === false ? null : fits, verdict: opts.gpu === false ? null : fits ? 'fits' : 'does-not-fit' });
   }
   const main = bytesAt(batch);
   const timeline: TimelinePoint[] = [];
@@ -132,9 +133,15 @@ export function sampleResult(opts: { layers?: number; gpu?: boolean; batch?: num
         validationDevice: Math.round(main.device * 0.6),
         fits: opts.gpu === false ? null : main.device <= total * (1 - margin),
         limitedBy: opts.gpu === false || main.device <= total * (1 - margin) ? null : 'train',
+        verdict: opts.gpu === false ? null : main.device <= total * (1 - margin) ? 'fits' : 'does-not-fit',
+        upper: { reserved: main.reserved, device: main.device },
+        verdictReason: opts.gpu === false || main.device <= total * (1 - margin) ? null : 'the estimate itself is above the usable memory',
       },
     ],
+    schemaVersion: 2,
     maxBatch: opts.gpu === false ? null : maxBatch,
+    maxBatchTight: opts.gpu === false ? null : maxBatch,
+    errorBand: { knowledge: 'assumed', factor: 1, coverage: 0.9, runs: 0, note: 'sample band' },
     margin,
     layers,
     lossLayers,

@@ -11,7 +11,10 @@ export interface CurveInput {
   vramBytes: number | null;
   margin: number;
   currentBatch: number;
+  /** Largest batch that surely fits (verdict 'fits'). */
   maxBatch: number | null;
+  /** Largest batch that may fit (the central estimate fits); the lines change colour there. */
+  maxBatchTight?: number | null;
 }
 
 export interface CurveGeometry {
@@ -106,13 +109,29 @@ function firstCut(pieces: readonly LinePiece[]): number | null {
   return i > 0 ? pieces[i]!.points[0]!.batch : null;
 }
 
+/** The lines follow the central estimate: a point is drawn in the error colour when not even the
+ *  estimate fits ('does-not-fit'); a 'tight' point is inside the band and keeps its colour. */
+function centralPoints(curve: readonly CurvePoint[]): CurvePoint[] {
+  return curve.map((p) => (p.verdict === undefined || p.verdict === null ? p : { ...p, fits: p.verdict !== 'does-not-fit' }));
+}
+
+/** The band between the device line and the upper bound, as one closed path. */
+function bandPath(pts: readonly CurvePoint[], x: (v: number) => number, y: (v: number) => number): string | null {
+  const withUpper = pts.filter((p) => typeof p.upperDevice === 'number' && p.upperDevice > p.device);
+  if (withUpper.length < 2) return null;
+  const top = withUpper.map((p, i) => `${i ? 'L' : 'M'}${px(x(p.batch))},${px(y(p.upperDevice))}`).join('');
+  const bottom = [...withUpper].reverse().map((p) => `L${px(x(p.batch))},${px(y(p.device))}`).join('');
+  return `${top}${bottom}Z`;
+}
+
 export function renderCurveChart(input: CurveInput, g: CurveGeometry = CURVE_GEOMETRY): string {
-  const pts = visibleCurve(input.curve, input.maxBatch, input.currentBatch);
+  const crossAt = input.maxBatchTight ?? input.maxBatch;
+  const pts = centralPoints(visibleCurve(input.curve, crossAt, input.currentBatch));
   if (!pts.length) return `<p class="empty">No memory-vs-batch curve in this result.</p>`;
   const usable = input.vramBytes !== null ? input.vramBytes * (1 - input.margin) : null;
-  const lines = { reserved: linePieces(pts, 'reserved', usable, input.maxBatch), device: linePieces(pts, 'device', usable, input.maxBatch) };
+  const lines = { reserved: linePieces(pts, 'reserved', usable, crossAt), device: linePieces(pts, 'device', usable, crossAt) };
   const cut = firstCut(lines.device);
-  const yMaxData = Math.max(...pts.map((p) => Math.max(p.device, p.reserved)), input.vramBytes ?? 0);
+  const yMaxData = Math.max(...pts.map((p) => Math.max(p.device, p.reserved, p.upperDevice ?? 0)), input.vramBytes ?? 0);
   const yt = byteTicks(yMaxData * 1.04);
   // The x axis starts at 0 so batch 1 sits just right of the axis, like the other ticks.
   const xt = integerTicks(0, Math.max(...pts.map((p) => p.batch), input.currentBatch));
@@ -126,6 +145,8 @@ export function renderCurveChart(input: CurveInput, g: CurveGeometry = CURVE_GEO
     `Device and reserved memory for batch ${pts[0]!.batch} to ${pts[pts.length - 1]!.batch}.` +
     (input.vramBytes !== null ? ` VRAM ${formatBytes(input.vramBytes)}, usable with margin ${formatBytes(usable)}.` : ' No GPU known.') +
     (input.maxBatch !== null ? ` Largest batch that fits: ${input.maxBatch}.` : '') +
+    (input.maxBatchTight != null && input.maxBatch !== null && input.maxBatchTight > input.maxBatch ? ` Batches ${input.maxBatch + 1} to ${input.maxBatchTight} are tight: the estimate fits, the band's upper bound does not.` : '') +
+    (pts.some((p) => typeof p.upperDevice === 'number' && p.upperDevice > p.device) ? ' The shaded band reaches the upper bound that 90 % of comparable real runs stayed under.' : '') +
     (cut !== null ? ` Both lines are in their own colour while the batch fits and in the error colour from batch ${formatBatch(cut)} on, where device memory passes the usable limit.` : '');
   parts.push(`<svg class="chart curve-chart" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-labelledby="curve-title curve-desc" preserveAspectRatio="xMidYMid meet">`);
   parts.push(`<title id="curve-title">${title}</title><desc id="curve-desc">${escapeHtml(desc)}</desc>`);
@@ -162,13 +183,18 @@ export function renderCurveChart(input: CurveInput, g: CurveGeometry = CURVE_GEO
   };
   if (input.maxBatch !== null && input.maxBatch >= 1) marker(input.maxBatch, 'max-marker', `max ${input.maxBatch}`, 10);
   marker(input.currentBatch, 'current-marker', `batch ${input.currentBatch}`, 24);
+  // The band, under the lines.
+  const band = bandPath(pts, x, y);
+  if (band) parts.push(`<path class="curve-band" d="${band}"></path>`);
   // Lines.
   for (const key of ['reserved', 'device'] as const) {
     for (const p of lines[key]) parts.push(`<path class="curve curve-${key}${p.bad ? ' oom' : ''}" d="${pathOf(p.points, x, y)}"></path>`);
   }
   // Points, with a tooltip each.
   for (const p of pts) {
-    const tip = `batch ${p.batch}: device ${formatBytes(p.device)}, reserved ${formatBytes(p.reserved)}, allocated ${formatBytes(p.allocated)}${p.fits === false ? ' — does not fit' : p.fits ? ' — fits' : ''}`;
+    const verdict = p.verdict === 'tight' ? ' — tight: may not fit' : p.fits === false ? ' — does not fit' : p.fits ? ' — fits' : '';
+    const upper = typeof p.upperDevice === 'number' && p.upperDevice > p.device ? `, up to ${formatBytes(p.upperDevice)}` : '';
+    const tip = `batch ${p.batch}: device ${formatBytes(p.device)}${upper}, reserved ${formatBytes(p.reserved)}, allocated ${formatBytes(p.allocated)}${verdict}`;
     parts.push(`<circle class="pt${p.fits === false ? ' oom' : ''}" cx="${px(x(p.batch))}" cy="${px(y(p.device))}" r="2.5"><title>${escapeHtml(tip)}</title></circle>`);
   }
   parts.push(`</svg>`);

@@ -193,7 +193,8 @@ function renderHeader(s: PanelState): void {
     fact('Optimizer', `${h.optimizer}${h.amp ? ', AMP' : ', FP32'}`),
     fact(`Deploy (${h.deployPrecision})`, h.deployBytes.text, 'Weights file size at the deployment precision'),
   ].join('');
-  const maxLine = h.maxBatch.value !== null ? `<span class="max-batch">Largest batch that fits: <strong>${h.maxBatch.text}</strong></span>` : '';
+  const tightLine = h.maxBatchTight.value !== null ? ` (may fit up to ${h.maxBatchTight.text})` : '';
+  const maxLine = h.maxBatch.value !== null ? `<span class="max-batch">Largest batch that fits: <strong>${h.maxBatch.text}</strong>${tightLine}</span>` : '';
   $('verdict').className = `verdict verdict-${h.verdict}`;
   $('verdict').innerHTML =
     `<span class="codicon codicon-${VERDICT_ICON[h.verdict]}" aria-hidden="true"></span>` +
@@ -244,7 +245,7 @@ function renderCharts(s: PanelState): void {
   const vram = r.gpu?.totalBytes ?? null;
   $('h-breakdown').textContent = e ? `Breakdown at batch ${e.batch}` : 'Breakdown';
   $('breakdown').innerHTML = e ? renderBreakdown(e.bytes, vram, r.margin, { ...BAR_GEOMETRY, width: widthOf('breakdown') }, neededOf(e)) : '<p class="empty">No estimate in this result.</p>';
-  $('curve').innerHTML = renderCurveChart({ curve: r.curve, vramBytes: vram, margin: r.margin, currentBatch: e?.batch ?? 1, maxBatch: r.maxBatch }, { ...CURVE_GEOMETRY, width: widthOf('curve') });
+  $('curve').innerHTML = renderCurveChart({ curve: r.curve, vramBytes: vram, margin: r.margin, currentBatch: e?.batch ?? 1, maxBatch: r.maxBatch, maxBatchTight: r.maxBatchTight ?? null }, { ...CURVE_GEOMETRY, width: widthOf('curve') });
   renderTimeline();
 }
 

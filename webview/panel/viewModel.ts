@@ -40,6 +40,8 @@ export interface HeaderVM {
   reserved: Shown;
   device: Shown;
   maxBatch: Shown;
+  /** Largest batch that may fit (the estimate fits, the band's top does not), when above maxBatch. */
+  maxBatchTight: Shown;
   margin: Shown;
   deployPrecision: DeployPrecision;
   /** Parameters x bytes per weight at the deployment precision. */
@@ -106,6 +108,7 @@ export function buildHeader(state: PanelState): HeaderVM | null {
     reserved: shown(e?.bytes.reserved ?? null, formatBytes),
     device: shown(e?.bytes.device ?? null, formatBytes),
     maxBatch: shown(r.maxBatch, String),
+    maxBatchTight: shown(r.maxBatchTight != null && r.maxBatch !== null && r.maxBatchTight > r.maxBatch ? r.maxBatchTight : null, String),
     margin: shown(r.margin, (m) => formatPercent(m, 0)),
     deployPrecision: dp,
     deployBytes: shown(r.model.params * DEPLOY_BYTES_PER_PARAM[dp], formatBytes),

@@ -46,7 +46,7 @@ export function needsPhrase(est: JudgedEstimate, totalBytes: number | null | und
 
 export const VERDICT_LABEL: Readonly<Record<Verdict, string>> = {
   fits: 'Fits',
-  tight: 'Fits (tight)',
+  tight: 'Tight: may not fit',
   oom: 'Out of memory',
   unknown: 'No GPU to check',
   pending: 'Estimating…',
@@ -66,7 +66,9 @@ export const VERDICT_ICON: Readonly<Record<Verdict, string>> = {
 export function verdictSentence(est: Estimate, totalBytes: number | null | undefined, margin: number): string {
   const phrase = needsPhrase(est, totalBytes, margin);
   const sentence = phrase.charAt(0).toUpperCase() + phrase.slice(1);
-  return totalBytes ? `${sentence} (${formatBytes(totalBytes)}, ${formatPercent(margin, 0)} kept free)` : sentence;
+  const base = totalBytes ? `${sentence} (${formatBytes(totalBytes)}, ${formatPercent(margin, 0)} kept free)` : sentence;
+  // the band's top: real runs reached up to this much (the estimate's upper bound)
+  return est.upper && verdictOf(est, totalBytes, margin) === 'tight' ? `${base}; up to ${formatBytes(est.upper.device)} in comparable real runs` : base;
 }
 
 /** The totals other than the decisive one, each with what it is in plain words: the breakdown's

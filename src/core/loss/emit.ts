@@ -55,6 +55,9 @@ export interface LossOptions {
   /** Measured assignment per branch (one-to-many first, then one-to-one); by default the upper
    *  bound min(B x A, B x objects x topk) and every keypoint visible. */
   assigned?: AssignedCounts[];
+  /** Real boxes per image averaged over the batch (default objectsPerImage): the positive anchors
+   *  are topk per real box, not per padded slot, so the loss terms on them follow this count. */
+  positivesPerImage?: number;
 }
 
 /** E2ELoss (utils/loss.py, 8.4.x): the one-to-one branch's assigner keeps topk 7 candidates, then
@@ -122,7 +125,7 @@ function emitV8Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions, topk: nu
   const gtIdx = pose ? b.constant([B, A], 'int64', 'target_gt_idx') : null;
   b.reduce(b.bceWithLogits(scores, targetScores));
 
-  const positives = assigned ? assigned.positives : Math.min(B * A, B * opts.objectsPerImage * topk);
+  const positives = assigned ? assigned.positives : Math.min(B * A, B * Math.min(opts.positivesPerImage ?? opts.objectsPerImage, opts.objectsPerImage) * topk);
   if (positives > 0) {
     const posBoxes = b.index(boxes, fgMask, positives);
     if (obb) b.lossTerms([posBoxes], positives * PROBIOU_SAVED_FLOATS_PER_POSITIVE, 0, 'probiou');
@@ -175,7 +178,8 @@ function emitMaskLoss(b: GraphBuilder, head: HeadInfo, fgMask: number, positives
 function emitV5Loss(b: GraphBuilder, head: HeadInfo, opts: LossOptions): void {
   const B = b.batch;
   // build_targets: each target is matched to up to 3 anchors x 3 cells (itself and 2 neighbours)
-  const targetsPerLevel = B * opts.objectsPerImage * head.anchorsPerCell * 3;
+  // targets are the batch's real boxes, one flat (n, 6) list: no padding to the densest image
+  const targetsPerLevel = B * (opts.positivesPerImage ?? opts.objectsPerImage) * head.anchorsPerCell * 3;
   for (const level of head.levels) {
     const s = b.shape(level); // (B, na, ny, nx, no)
     const no = s[4];
