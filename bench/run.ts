@@ -16,13 +16,15 @@ import { inferShapes } from '../src/core/shape/index';
 import { loadProtobufjs } from './protobufjs';
 import { syntheticModel } from './synthetic';
 import { benchEstimator } from './estimator';
+import { benchHostCost } from './host-cost';
+import { benchScaling } from './scaling';
 import { time, timeAsync } from './timing';
 
 process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'models');
+const FIXTURES = join(import.meta.dirname, '..', 'test', 'data', 'models');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
 
@@ -100,6 +102,8 @@ async function main(): Promise<void> {
 
 main()
   .then(() => benchEstimator())
+  .then(() => benchScaling())
+  .then(() => benchHostCost())
   .catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);

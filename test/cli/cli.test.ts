@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, EXIT_ANALYSIS_FAILED, EXIT_OK, EXIT_USAGE } from '../../src/cli/cli';
-import { fixtureModel, SKIP_NO_FIXTURES } from '../helpers/fixtures';
+import { fixtureModel } from '../helpers/fixtures';
 
 async function run(...argv: string[]) {
   let out = '';
@@ -87,7 +87,7 @@ test('a model that cannot be analysed exits 1 with one line naming it', async ()
   assert.equal((await run('estimate', 'yolov99z')).code, EXIT_ANALYSIS_FAILED);
 });
 
-test('ONNX fixtures: every layer shaped, params equal the initializers, output shapes', { skip: SKIP_NO_FIXTURES }, async () => {
+test('ONNX fixtures: every layer shaped, params equal the initializers, output shapes', async () => {
   const want: Record<string, [number, number[]]> = {
     'yolov8n-640-static.onnx': [3147056, [1, 84, 8400]],
     'yolov8n-640-dynamic-batch.onnx': [3147056, [1, 84, 8400]],

@@ -82,16 +82,13 @@ test('property: any option values either pass within the limits or give one Opti
   );
 });
 
-test('the extremes validateOptions lets through are answered quickly by analyze()', async () => {
+test('the extremes validateOptions lets through are answered by analyze() in exact integers', async () => {
   // A built-in model at the largest image size and batch, on a 1 PiB GPU: arithmetic, never allocation.
-  const t0 = performance.now();
   const h0 = process.memoryUsage().heapUsed;
   const r = await analyze(validateOptions({ model: 'yolov8x', imgsz: 8192, batch: [4096], objectsPerImage: 10_000, curveMax: 4096, gpu: { name: 'huge', totalBytes: 2 ** 50, source: 'flag' } }).options);
-  const ms = performance.now() - t0;
   for (const [k, v] of Object.entries(r.estimates[0].bytes)) assert.ok(Number.isSafeInteger(v), `${k} = ${v} is not an exact integer`);
   for (const p of r.curve) assert.ok(Number.isSafeInteger(p.device), `curve b${p.batch}: ${p.device}`);
   assert.ok(r.estimates[0].bytes.device > 2 ** 40);
-  assert.ok(ms < 20_000, `took ${ms.toFixed(0)} ms`);
   assert.ok(process.memoryUsage().heapUsed - h0 < 512 * 2 ** 20, 'heap growth under 512 MiB');
   const small = await analyze(validateOptions({ model: 'yolov8n', imgsz: 32, batch: [1], gpus: 1024 }).options);
   assert.ok(small.estimates[0].bytes.device > 0);
