@@ -62,8 +62,8 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
     const next = () => inline ?? rest[++i];
     switch (flag) {
       case '--imgsz':
+        // not a multiple of the model's stride: the core rounds up with a note, as Ultralytics does
         options.imgsz = positiveInt(flag, next());
-        if (options.imgsz % 32 !== 0) throw new UsageError(`--imgsz must be a multiple of 32 (the model's largest stride), got ${options.imgsz}`);
         break;
       case '--batch':
         options.batch = String(next() ?? '').split(',').map((v) => positiveInt(flag, v));

@@ -8,6 +8,7 @@ import { emitLoss } from './loss/emit';
 import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, NOMINAL_BATCH, VALIDATION_BATCH_FACTOR } from './memory/constants';
 import { datasetFacts } from './dataset-facts';
 import { checkImgsz, validateOptions } from './validate';
+import { gridStride, MIN_GRID_STRIDE, roundToStride, strideNote } from './stride';
 import { deploymentWhatIf } from './memory/deployment';
 import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
 import { openModel, type ModelSource } from './model-source';
@@ -55,12 +56,22 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   // a static export's height and width are fixed (the source builds at them whatever is asked):
   // report that size, so the estimate, the layer shapes and the memory all describe the same run
   const fixed = source.fixedImgsz === null ? null : checkImgsz(source.fixedImgsz, `${label}: the model's static input size`);
-  const imgsz = fixed ?? options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${label}: the model's input size`));
+  const asked = fixed ?? options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${label}: the model's input size`));
+  // validateOptions rounded to 32; a P6 model (max stride 64) rounds further, as Ultralytics' trainer does
+  const stride = fixed === null && asked % 64 !== 0 ? gridStride(source) : MIN_GRID_STRIDE;
+  const imgsz = fixed ?? roundToStride(asked, stride);
   const batches = options.batch && options.batch.length ? options.batch : [16];
   const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
   const margin = options.margin ?? DEFAULT_MARGIN;
   const gpu = options.gpu ?? null;
   const assumptions: string[] = [...optionNotes];
+  if (imgsz !== asked) {
+    // one note from the size the user gave to the size trained at (replaces validateOptions' 32 note)
+    const given = typeof requested.imgsz === 'number' ? requested.imgsz : asked;
+    const i = assumptions.findIndex((a) => a.startsWith(`imgsz ${given} is not a multiple`));
+    if (i >= 0) assumptions.splice(i, 1);
+    assumptions.unshift(strideNote(given, stride)!);
+  }
   if (fixed !== null && options.imgsz !== undefined && options.imgsz !== fixed) {
     assumptions.push(`${label}: the export's input size is static: analysed at imgsz ${fixed}, not the requested ${options.imgsz} (export with dynamic=True to analyse other sizes)`);
   }

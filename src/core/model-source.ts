@@ -15,6 +15,7 @@ import { convertOnnx } from './onnx-train/convert';
 import { inferShapes } from './shape';
 import { OPTION_LIMITS } from './validate';
 import { buildGraph, parseArchYaml, resolveArch, resolveBuiltin } from './yolo';
+import { unknownModelMessage } from './yolo/unknown-name';
 import type { ArchSpec, ResolvedModel } from './yolo/types';
 
 export class ModelOpenError extends Error {}
@@ -55,7 +56,7 @@ export async function openModel(spec: string): Promise<ModelSource> {
   }
   const builtin = resolveBuiltin(spec);
   if (builtin) return yamlSource(builtin, `builtin:${builtin.name}`, 'builtin');
-  throw new ModelOpenError(`${spec}: not a .onnx or model .yaml file, and not a built-in model name (e.g. yolov8n, yolo11s-seg, yolov5su)`);
+  throw new ModelOpenError(unknownModelMessage(spec));
 }
 
 function yamlSource(spec: ArchSpec, source: string, format: 'yaml' | 'builtin'): ModelSource {

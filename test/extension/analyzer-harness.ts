@@ -155,8 +155,13 @@ export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls until `cond()` holds; fails with `what` (and the last value seen) after `ms`. */
-export async function until<T>(get: () => T, cond: (v: T) => boolean, ms: number, what: string): Promise<T> {
+/** Below this no wait gives up: the waits are nets for a signal that never comes, not speed checks,
+ *  and a shared machine under heavy load can take many times the usual time to send it. */
+export const HANG_NET_MS = 120_000;
+
+/** Polls until `cond()` holds; fails with `what` (and the last value seen) after `ms` (at least HANG_NET_MS). */
+export async function until<T>(get: () => T, cond: (v: T) => boolean, expectedMs: number, what: string): Promise<T> {
+  const ms = Math.max(expectedMs, HANG_NET_MS);
   const t0 = Date.now();
   for (;;) {
     const v = get();

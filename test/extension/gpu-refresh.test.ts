@@ -24,7 +24,7 @@ after(() => harnesses.forEach((h) => h.dispose()));
 const modelGpu = (s: DocState | undefined) => s?.model?.result?.gpu?.name ?? null;
 const runGpu = (s: DocState | undefined) => s?.runs[0]?.result?.gpu?.name ?? null;
 
-describe('estimates follow the GPU', { timeout: 60_000 }, () => {
+describe('estimates follow the GPU', { timeout: 600_000 }, () => {
   test('a model file whose estimate was sent before nvidia-smi answered is re-estimated with the GPU', async () => {
     // A short wait for the GPU, so the estimate goes out without it (nvidia-smi slower than the wait).
     const h = await harness({ gpuWaitMs: 20 });

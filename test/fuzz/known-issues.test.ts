@@ -41,6 +41,6 @@ test('script reader: a malformed 100-byte script gives notes, not a RangeError',
 // (an abort, not an exception: hence a child process with a small heap, so a regression fails fast).
 test('script reader: a malformed 78-byte script does not kill the process', () => {
   const code = `require('tsx/cjs'); const s = require(${JSON.stringify(join(__dirname, '..', '..', 'src', 'core', 'scripts', 'index.ts'))}); s.initPythonParser().then(() => { s.scanScript(${JSON.stringify(CRASHES)}, 'python'); console.log('survived'); });`;
-  const r = spawnSync(process.execPath, ['--max-old-space-size=256', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--max-old-space-size=256', '-e', code], { encoding: 'utf8', timeout: 300_000 });
   assert.equal(r.stdout.trim(), 'survived', `exit ${r.status} ${r.signal ?? ''}: ${r.stderr.split('\n').find((l) => /FATAL|Fatal|RangeError/.test(l)) ?? ''}`);
 });

@@ -16,7 +16,7 @@ after(() => {
   smi.dispose();
 });
 
-describe('worker requests', { timeout: 60_000 }, () => {
+describe('worker requests', { timeout: 600_000 }, () => {
   test('extractScript reads batch, imgsz and model with their ranges', async () => {
     const { client } = await testClient();
     clients.push(client);

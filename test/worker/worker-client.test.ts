@@ -31,7 +31,7 @@ async function rejectsWith(p: Promise<unknown>, kind: WorkerError['kind']): Prom
   assert.fail(`expected a ${kind} rejection`);
 }
 
-describe('worker client', { timeout: 60_000 }, () => {
+describe('worker client', { timeout: 600_000 }, () => {
   test('starts lazily and answers a ping', async () => {
     const { client } = await make();
     assert.equal(client.state, 'idle');

@@ -9,14 +9,18 @@ const LETTERS: readonly Letter[] = ['n', 's', 'm', 'l', 'x'];
 const SUFFIX: Record<Variant, string> = { detect: '', seg: '-seg', pose: '-pose', obb: '-obb', cls: '-cls' };
 const NAME_RE = /^(yolov8|yolo11|yolov5)([nsmlx])(u?)(-seg|-pose|-obb|-cls)?$/;
 
-export interface BuiltinInfo {
+/** One canonical built-in name, as `yolo-mem models` lists it. */
+export interface BuiltinEntry {
   name: string;
   family: string;
-  scale: Letter;
-  task: 'detect' | 'segment' | 'pose' | 'obb' | 'classify';
+  task: string;
+  scale: string;
 }
 
-const TASK: Record<Variant, BuiltinInfo['task']> = { detect: 'detect', seg: 'segment', pose: 'pose', obb: 'obb', cls: 'classify' };
+/** The same as BuiltinEntry (kept for existing importers). */
+export type BuiltinInfo = BuiltinEntry;
+
+const TASK: Record<Variant, string> = { detect: 'detect', seg: 'segment', pose: 'pose', obb: 'obb', cls: 'classify' };
 
 /** Canonical name of a built-in ("YOLOv8n.pt" -> "yolov8n"), or null when it is not one. */
 export function builtinName(name: string): string | null {
@@ -61,8 +65,8 @@ export function resolveBuiltin(name: string): ArchSpec | null {
 }
 
 /** Every built-in name, grouped by family in size order. */
-export function listBuiltins(): BuiltinInfo[] {
-  const out: BuiltinInfo[] = [];
+export function listBuiltins(): BuiltinEntry[] {
+  const out: BuiltinEntry[] = [];
   for (const family of FAMILIES) {
     for (const variant of Object.keys(SUFFIX) as Variant[]) {
       if (!family.variants[variant]) continue;
