@@ -58,19 +58,21 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   const fixed = source.fixedImgsz === null ? null : checkImgsz(source.fixedImgsz, `${label}: the model's static input size`);
   const asked = fixed ?? options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${label}: the model's input size`));
   // validateOptions rounded to 32; a P6 model (max stride 64) rounds further, as Ultralytics' trainer does
-  const stride = fixed === null && asked % 64 !== 0 ? gridStride(source) : MIN_GRID_STRIDE;
+  const given = typeof requested.imgsz === 'number' ? requested.imgsz : null;
+  const stride = fixed === null && (asked % 64 !== 0 || (given !== null && given % 64 !== 0)) ? gridStride(source) : MIN_GRID_STRIDE;
   const imgsz = fixed ?? roundToStride(asked, stride);
   const batches = options.batch && options.batch.length ? options.batch : [16];
   const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
   const margin = options.margin ?? DEFAULT_MARGIN;
   const gpu = options.gpu ?? null;
   const assumptions: string[] = [...optionNotes];
-  if (imgsz !== asked) {
-    // one note from the size the user gave to the size trained at (replaces validateOptions' 32 note)
-    const given = typeof requested.imgsz === 'number' ? requested.imgsz : asked;
-    const i = assumptions.findIndex((a) => a.startsWith(`imgsz ${given} is not a multiple`));
+  const from = given ?? asked;
+  if (fixed === null && from !== imgsz) {
+    // one note from the size the user gave to the size trained at, naming the model's real stride
+    // (replaces validateOptions' note, which knows only the common 32)
+    const i = assumptions.findIndex((a) => a.startsWith(`imgsz ${from} is not a multiple`));
     if (i >= 0) assumptions.splice(i, 1);
-    assumptions.unshift(strideNote(given, stride)!);
+    assumptions.unshift(strideNote(from, stride)!);
   }
   if (fixed !== null && options.imgsz !== undefined && options.imgsz !== fixed) {
     assumptions.push(`${label}: the export's input size is static: analysed at imgsz ${fixed}, not the requested ${options.imgsz} (export with dynamic=True to analyse other sizes)`);

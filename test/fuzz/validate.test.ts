@@ -53,7 +53,7 @@ test('nonsense options are refused with one line naming the option', () => {
 test('sensible options pass unchanged; imgsz is rounded up to the stride as Ultralytics does', () => {
   const o: AnalyzeOptions = { model: 'yolov8n', imgsz: 640, batch: [8, 16], gpus: 2, margin: 0.1, objectsPerImage: 8, pruneRatio: 0.5, amp: true, optimizer: 'sgd', gpu: { name: 'T4', totalBytes: 16e9, source: 'flag' } };
   assert.deepEqual(validateOptions(o), { options: o, notes: [] });
-  assert.deepEqual(validateOptions({ model: 'yolov8n', imgsz: 600 }), { options: { model: 'yolov8n', imgsz: 608 }, notes: ['imgsz 600 is not a multiple of the max stride 32: updated to 608 (as Ultralytics does)'] });
+  assert.deepEqual(validateOptions({ model: 'yolov8n', imgsz: 600 }), { options: { model: 'yolov8n', imgsz: 608 }, notes: ["imgsz 600 is not a multiple of the model's max stride 32: updated to 608 (as Ultralytics does)"] });
 });
 
 const anything = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 2 ** 53, 2 ** 63, 1e308), fc.string({ maxLength: 8 }), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }));

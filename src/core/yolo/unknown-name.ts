@@ -1,6 +1,7 @@
 // Why a model name is not a built-in: a model family Ultralytics has but this estimator does not
 // model yet, or a typo of a name it has (with the nearest names). Built on listBuiltins(), so a
 // family added there stops being "unsupported" without touching this file.
+import { nearest } from '../edit-distance';
 import { listBuiltins } from './builtin';
 
 /** Ultralytics' own model families (ultralytics/cfg/models/), as their names start. Longest first,
@@ -23,31 +24,10 @@ const ULTRALYTICS_FAMILIES: readonly { prefix: RegExp; family: string }[] = [
   { prefix: /^fastsam/, family: 'fastsam' },
 ];
 
-/** Edit distance (insert, delete, substitute, swap of neighbours), for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 /** The built-in names closest to `name` (at most `n`, within a distance that still reads as a typo). */
 export function nearestBuiltins(name: string, n = 3): string[] {
   const q = name.toLowerCase();
-  const limit = Math.max(2, Math.floor(q.length / 3));
-  return listBuiltins()
-    .map((b) => ({ name: b.name, d: editDistance(q, b.name) }))
-    .filter((x) => x.d <= limit)
-    .sort((x, y) => x.d - y.d || x.name.localeCompare(y.name))
-    .slice(0, n)
-    .map((x) => x.name);
+  return nearest(q, listBuiltins().map((b) => b.name), Math.max(2, Math.floor(q.length / 3)), n);
 }
 
 /** One line saying why `spec` (not a file, not a built-in) was not understood. */
