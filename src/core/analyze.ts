@@ -9,6 +9,7 @@ import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, N
 import { datasetFacts } from './dataset-facts';
 import { checkImgsz, validateOptions } from './validate';
 import { gridStride, MIN_GRID_STRIDE, roundToStride, strideNote } from './stride';
+import { largestFittingBatch } from './max-batch';
 import { deploymentWhatIf } from './memory/deployment';
 import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
 import { openModel, type ModelSource } from './model-source';
@@ -88,6 +89,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     assumptions.push(`AMP disabled: Ultralytics' check_amp turns it off on ${gpu.name}`);
   }
   if (options.objectsPerImage === undefined && dataset?.summary.assignerObjects == null) {
+    // (dropped below for a model without a label assigner: a classifier)
     assumptions.push(`${objects} boxes per image assumed for the label assigner (set objects per image or point at the dataset)`);
   } else if (options.objectsPerImage === undefined && dataset) {
     assumptions.push(`${objects} boxes per image for the label assigner at batch ${firstPerGpu}, from the dataset (${dataset.summary.source})`);
@@ -140,7 +142,8 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     });
   }
 
-  const maxBatch = usable === null ? null : findMaxBatch(evaluate, fits, gpus);
+  const search = usable === null ? null : largestFittingBatch((b) => fits(evaluate(b)) === true, gpus, imgsz);
+  const maxBatch = search === null ? null : search.batch;
   const curveTop = options.curveMax ?? Math.max(64, 2 * (maxBatch ?? 32));
   const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
     const e = evaluate(b);
@@ -164,7 +167,12 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     notes: [...first.graph.notes],
   };
   const deployment = deploymentWhatIf(source.build(1, imgsz, options.pruneRatio ?? 0), options.deployPrecision ?? 'fp16');
-  return { model, gpu, estimates, maxBatch, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions };
+  if (!first.graph.head || first.graph.head.style === 'classify') {
+    const i = assumptions.findIndex((a) => a.endsWith('boxes per image assumed for the label assigner (set objects per image or point at the dataset)'));
+    if (i >= 0) assumptions.splice(i, 1);
+  }
+  if (search?.atLimit) assumptions.push(`batch ${search.batch} (the most the estimator evaluates at imgsz ${imgsz}) still fits: the largest batch is at least ${search.batch}`);
+  return { model, gpu, estimates, maxBatch, maxBatchAtLeast: search?.atLimit ?? false, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions };
 }
 
 /** On a GPU smaller than what the allocator would cache, PyTorch releases free cached segments
@@ -183,29 +191,6 @@ function withLoss(graph: TrainGraph, objectsPerImage: number): TrainGraph {
   const b = GraphBuilder.from(graph);
   emitLoss(b, graph.head, { objectsPerImage });
   return b.finish();
-}
-
-/** Largest batch that fits: doubling until one does not fit, then bisection, all exact evaluations.
- *  Under DDP the global batch moves in steps of the GPU count. */
-function findMaxBatch(evaluate: (b: number) => Evaluated, fits: (e: Evaluated) => boolean | null, gpus: number): number {
-  const step = gpus;
-  if (!fits(evaluate(step))) return 0;
-  let lo = step;
-  let hi = 0;
-  for (let b = 2 * step; b <= 4096 * step; b *= 2) {
-    if (fits(evaluate(b))) lo = b;
-    else {
-      hi = b;
-      break;
-    }
-  }
-  if (!hi) return lo;
-  while (hi - lo > step) {
-    const mid = lo + Math.floor((hi - lo) / 2 / step) * step;
-    if (fits(evaluate(mid))) lo = mid;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Global batch sizes for the curve, up to `top`: powers of two and their midpoints, per GPU, so

@@ -163,6 +163,8 @@ export interface ReplayResult {
   peakPhase: string;
   /** Live bytes of each category at the peak. */
   atPeak: Partial<Record<TraceCategory, number>>;
+  /** Each category's own largest live bytes during the step (not necessarily at the overall peak). */
+  maxByCat: Partial<Record<TraceCategory, number>>;
   marks: { phase: string; label: string; op: number | null; live: number }[];
 }
 
@@ -174,11 +176,13 @@ export function replay(events: TraceEvent[], base = 0): ReplayResult {
   let phase = 'forward';
   let peakPhase = phase;
   let atPeak: Partial<Record<TraceCategory, number>> = {};
+  const maxByCat: Partial<Record<TraceCategory, number>> = {};
   const marks: { phase: string; label: string; op: number | null; live: number }[] = [];
   for (const e of events) {
     if (e.kind === 'alloc') {
       sizes.set(e.id, { bytes: e.bytes, cat: e.cat });
       byCat[e.cat] = (byCat[e.cat] ?? 0) + e.bytes;
+      maxByCat[e.cat] = Math.max(maxByCat[e.cat] ?? 0, byCat[e.cat]!);
       live += e.bytes;
       if (live > peak) {
         peak = live;
@@ -197,5 +201,5 @@ export function replay(events: TraceEvent[], base = 0): ReplayResult {
       marks.push({ phase: e.phase, label: e.label, op: e.op, live });
     }
   }
-  return { peak, peakPhase, atPeak, marks };
+  return { peak, peakPhase, atPeak, maxByCat, marks };
 }
