@@ -46,3 +46,11 @@ export function largestFittingBatch(fits: (batch: number) => boolean, gpus: numb
   }
   return { batch: lo, atLimit: false, limit };
 }
+
+/** The max batch in words for every surface: "no batch fits at imgsz 640", "≥ 32768" at the search
+ *  limit, else the number; null when no GPU is known. */
+export function maxBatchText(r: { maxBatch: number | null; maxBatchAtLeast?: boolean; estimates: { imgsz: number }[] }): string | null {
+  if (r.maxBatch === null) return null;
+  if (r.maxBatch === 0) return `no batch fits at imgsz ${r.estimates[0]?.imgsz ?? '?'}`;
+  return r.maxBatchAtLeast ? `≥ ${r.maxBatch}` : String(r.maxBatch);
+}

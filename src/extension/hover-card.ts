@@ -2,6 +2,7 @@
 // a trusted MarkdownString that may run only HOVER_COMMANDS. The verdict and the memory terms come
 // from webview/shared/memory.ts, so the hover, the status bar and both views always agree.
 
+import { maxBatchText } from '../core/max-batch';
 import type { HostRamEstimate } from '../core/dataset/host-ram';
 import type { AnalysisResult, DatasetSummary, Estimate } from '../core/result';
 import type { Verdict } from '../protocol/webview';
@@ -71,8 +72,9 @@ export function renderHoverCard(result: AnalysisResult, opts: { batch?: number |
   } else {
     lines.push(`reserved ${formatBytes(est.bytes.reserved)} · device ${formatBytes(est.bytes.device)} — no GPU known to compare with`, '');
   }
-  if (result.maxBatch !== null) {
-    lines.push(`Largest batch that fits: **${result.maxBatch}** (${formatPercent(result.margin, 0)} kept free)`, '');
+  if (result.maxBatch === 0) lines.push(`**${maxBatchText(result)}** (${formatPercent(result.margin, 0)} kept free)`, '');
+  else if (result.maxBatch !== null) {
+    lines.push(`Largest batch that fits: **${maxBatchText(result)}** (${formatPercent(result.margin, 0)} kept free)`, '');
   }
   const top = breakdownOf(est.bytes)
     .segments.filter((s) => s.key !== 'other')

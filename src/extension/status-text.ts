@@ -3,6 +3,7 @@
 //   $(chip) 13.1/12 GiB · b32 ✗     it does not
 //   $(chip) GPU 3.1/24 GiB          no model in the active file: the GPU's live use
 
+import { maxBatchText } from '../core/max-batch';
 import type { AnalysisResult, GpuInfo } from '../core/result';
 import { formatBytes } from '../../webview/shared/format';
 import { VERDICT_LABEL, verdictOf } from '../../webview/shared/memory';
@@ -32,7 +33,8 @@ export function statusForResult(result: AnalysisResult, batch?: number | null): 
     `${result.model.name} · batch ${est.batch} · imgsz ${est.imgsz} · ${est.amp ? 'AMP' : 'fp32'}`,
     `${VERDICT_LABEL[v]}: ${formatBytes(est.bytes.device)} on the device (reserved ${formatBytes(est.bytes.reserved)})` + (gpu ? ` of ${formatBytes(gpu.totalBytes)} on ${gpu.name}` : ''),
   ];
-  if (result.maxBatch !== null) lines.push(`Largest batch that fits: ${result.maxBatch}`);
+  if (result.maxBatch === 0) lines.push(`${maxBatchText(result)}`);
+  else if (result.maxBatch !== null) lines.push(`Largest batch that fits: ${maxBatchText(result)}`);
   lines.push('Click to open the memory panel');
   return { text: `$(chip) ${used} · b${est.batch} ${MARK[v]}`, tooltip: lines.join('\n'), tone: v === 'oom' ? 'error' : v === 'tight' ? 'warning' : undefined };
 }

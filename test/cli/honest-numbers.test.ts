@@ -110,3 +110,17 @@ test('every node of an ONNX export is grouped with its module, and Detect shows 
   const builtin = (await cli('estimate', 'yolov8n', '--gpu-memory', '12GiB', '--batch', '2')).out;
   assert.match(builtin, /^ {5}22 +Detect +\[2,144,80,80\] \[2,144,40,40\] \[2,144,20,20\] /m);
 });
+
+test('the max batch in words is the same on every surface', async () => {
+  const { maxBatchText } = await import('../../src/core/max-batch');
+  const { statusForResult } = await import('../../src/extension/status-text');
+  assert.equal(maxBatchText({ maxBatch: null, estimates: [] }), null);
+  assert.equal(maxBatchText({ maxBatch: 0, estimates: [{ imgsz: 1280 }] }), 'no batch fits at imgsz 1280');
+  assert.equal(maxBatchText({ maxBatch: 32768, maxBatchAtLeast: true, estimates: [{ imgsz: 64 }] }), '≥ 32768');
+  assert.equal(maxBatchText({ maxBatch: 4205, maxBatchAtLeast: false, estimates: [{ imgsz: 320 }] }), '4205');
+  const none = await analyze({ model: 'yolov8x', batch: [16], gpu: flagGpu(1) });
+  assert.equal(none.maxBatch, 0);
+  const tip = statusForResult(none).tooltip;
+  assert.match(tip, /^no batch fits at imgsz 640$/m);
+  assert.doesNotMatch(tip, /Largest batch that fits: 0/);
+});
