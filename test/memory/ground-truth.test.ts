@@ -1,4 +1,4 @@
-// The memory model against measured ground truth (../shared/fixtures/ground_truth.json): activations
+// The memory model against measured ground truth (test/data/ground_truth.json): activations
 // saved for backward, autocast weight copies, the peak of live tensors, per-module attribution, and
 // the same model read from its ONNX export. Tolerances are the goals, not fitted values.
 import { test } from 'node:test';
