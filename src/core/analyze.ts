@@ -9,7 +9,7 @@ import { AUTO_OPTIMIZER_ITERATIONS, DEFAULT_MARGIN, DEFAULT_OBJECTS_PER_IMAGE, N
 import { datasetFacts } from './dataset-facts';
 import { checkImgsz, validateOptions } from './validate';
 import { gridStride, MIN_GRID_STRIDE, roundToStride, strideNote } from './stride';
-import { largestFittingBatch } from './max-batch';
+import { largestFittingBatch, searchLimitPerGpu } from './max-batch';
 import { deploymentWhatIf } from './memory/deployment';
 import { estimateStep, type Optimizer, type StepEstimate } from './memory/estimate';
 import { openModel, type ModelSource } from './model-source';
@@ -144,7 +144,9 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
 
   const search = usable === null ? null : largestFittingBatch((b) => fits(evaluate(b)) === true, gpus, imgsz);
   const maxBatch = search === null ? null : search.batch;
-  const curveTop = options.curveMax ?? Math.max(64, 2 * (maxBatch ?? 32));
+  // to twice the max batch, but never past what the search itself may evaluate (its validation at 2x
+  // batch stays within the graph builders' limit)
+  const curveTop = options.curveMax ?? Math.min(Math.max(64, 2 * (maxBatch ?? 32)), searchLimitPerGpu(imgsz) * gpus);
   const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
     const e = evaluate(b);
     return { batch: b, allocated: e.step.bytes.allocated, reserved: e.step.bytes.reserved, device: needed(e), fits: fits(e) };
