@@ -3,7 +3,7 @@
 // Before the first browser test (test/webview/) the system packages it needs are put in place
 // (scripts/system-deps.mjs). The last line is the summary: passed, failed, skipped with reasons.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureSystemPackages } from './system-deps.mjs';
@@ -50,5 +50,7 @@ try {
   // no summary: the runner itself failed before reporting
 }
 rmSync(dir, { recursive: true, force: true });
-console.log(`unit tests (${files.length} files): ${summary ? summary.line : `no summary (test runner exit ${r.status})`}`);
+const line = `unit tests (${files.length} files): ${summary ? summary.line : `no summary (test runner exit ${r.status})`}`;
+console.log(line);
+if (process.env.YOLO_MEM_TEST_SUMMARY) appendFileSync(process.env.YOLO_MEM_TEST_SUMMARY, line + '\n');
 process.exit(r.status ?? 1);

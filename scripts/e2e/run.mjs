@@ -1,9 +1,9 @@
-// `npm run test:e2e [-- <file filter>...]`: prepares what the end-to-end suite needs once
+// `npm run test:e2e [-- <file filter>...]` (and the second phase of `npm test`): prepares what the end-to-end suite needs once
 // (Chromium check, cached code-server, a freshly packaged .vsix for this machine), then runs
 // test/e2e/*.test.ts with Node's test runner, one file at a time (each starts its own
 // code-server and browser; two at once would fight over 2 cores and make timings flaky).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,8 @@ const chromium = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
 
 function fail(message) {
   console.error(`test:e2e: ${message}`);
+  // a phase that could not start still reports, so `npm test`'s last lines say why
+  if (process.env.YOLO_MEM_TEST_SUMMARY) appendFileSync(process.env.YOLO_MEM_TEST_SUMMARY, `end-to-end tests: not run (${message.split('\n')[0]})\n`);
   process.exit(1);
 }
 
@@ -72,5 +74,7 @@ try {
 }
 rmSync(tmp, { recursive: true, force: true });
 console.log(`e2e finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`end-to-end tests (${files.length} files): ${summary ? summary.line : `no summary (test runner exit ${r.status})`}`);
+const line = `end-to-end tests (${files.length} files): ${summary ? summary.line : `no summary (test runner exit ${r.status})`}`;
+console.log(line);
+if (process.env.YOLO_MEM_TEST_SUMMARY) appendFileSync(process.env.YOLO_MEM_TEST_SUMMARY, line + '\n');
 process.exit(r.status ?? 1);
