@@ -100,7 +100,11 @@ export async function makeHarness(opts: { gpuWaitMs?: number } = {}): Promise<Ha
   const estimates = new EstimateService(counted);
   const gpu = new GpuState({
     query: async (p) => {
-      const reply = await client.queryGpus(p);
+      // The fake nvidia-smi is a Node process: on a heavily loaded machine its start alone can
+      // outlast the product's 5 s nvidia-smi limit, and a timed-out reading would look like no GPU.
+      // These tests are about when the reading arrives (the gate below), not about that limit
+      // (test/gpu/nvidia-smi.test.ts tests it), so the reading gets a net of minutes.
+      const reply = await client.queryGpus({ ...p, timeoutMs: Math.max(p?.timeoutMs ?? 0, HANG_NET_MS) });
       await gpuGate;
       return reply;
     },
