@@ -13,7 +13,7 @@ import { analyze } from '../src/core/analyze';
 import { openModel } from '../src/core/model-source';
 import { median, timeAsync } from './timing';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'models');
+const FIXTURES = join(import.meta.dirname, '..', 'test', 'data', 'models');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const GPU = { name: 'NVIDIA GeForce RTX 4090', totalBytes: 24564 * 2 ** 20, source: 'preset' };
 

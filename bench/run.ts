@@ -18,13 +18,15 @@ import { syntheticModel } from './synthetic';
 import { benchCheckpoint } from './checkpoint';
 import { benchEstimator } from './estimator';
 import { benchNotebookScan } from './notebook-scan';
+import { benchHostCost } from './host-cost';
+import { benchScaling } from './scaling';
 import { time, timeAsync } from './timing';
 
 process.env.ONNXRUNTIME_NODE_INSTALL ??= 'skip';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'models');
+const FIXTURES = join(import.meta.dirname, '..', 'test', 'data', 'models');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
 
@@ -104,6 +106,8 @@ main()
   .then(() => benchEstimator())
   .then(() => benchCheckpoint())
   .then(() => benchNotebookScan(RUNS))
+  .then(() => benchScaling())
+  .then(() => benchHostCost())
   .catch((e) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);

@@ -1,9 +1,10 @@
 // One esbuild script for every bundle: extension host entry, estimator worker, CLI, webviews.
 // Native and runtime-loaded packages stay external: onnxruntime-node ships its own .node binaries.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLED_PACKAGES_FILE, packagesFromMetafiles } from './third-party-notices.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -42,16 +43,22 @@ function copyAssets() {
   }
 }
 
+// A production build records what each bundle was made from (esbuild's metafile): the packages in
+// it are the ones ThirdPartyNotices.txt must cover (scripts/package.mjs writes it from this list).
 const contexts = await Promise.all(
-  entries.map((e) => esbuild.context({ ...e.opts, entryPoints: [join(root, e.in)], outfile: join(root, e.out) })),
+  entries.map((e) => esbuild.context({ ...e.opts, metafile: production, entryPoints: [join(root, e.in)], outfile: join(root, e.out) })),
 );
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   copyAssets();
   console.log(`watching ${entries.length} bundles`);
 } else {
-  await Promise.all(contexts.map((c) => c.rebuild()));
+  const results = await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
   copyAssets();
+  if (production) {
+    const packages = packagesFromMetafiles(results.map((r) => r.metafile));
+    writeFileSync(join(root, 'dist', BUNDLED_PACKAGES_FILE), JSON.stringify(packages.sort(), null, 1) + '\n');
+  }
   console.log(`built ${entries.map((e) => e.out).join(', ')}`);
 }

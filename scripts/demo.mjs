@@ -1,6 +1,6 @@
 // `npm run demo [-- --port 8080] [--fake-gpu]`: packages the extension, installs it into an
 // isolated code-server on 127.0.0.1 with a sample workspace (training scripts, a config YAML and,
-// when ../shared/fixtures exists, its ONNX models and model YAMLs), prints the URL and runs until
+// from test/data/, its ONNX models and model YAMLs), prints the URL and runs until
 // Ctrl-C, then stops code-server and removes its temporary state.
 // --fake-gpu puts a stand-in nvidia-smi on PATH that reports an RTX 3060 (12 GiB), for machines
 // without an NVIDIA GPU; the banner says so, so nobody mistakes it for a real measurement.

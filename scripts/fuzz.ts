@@ -8,7 +8,7 @@
 //   Replay one failure: --seed N --path P --only NAME (both printed with the failure).
 import fc from 'fast-check';
 import { initPythonParser } from '../src/core/scripts/index';
-import { allProperties, CALL_BOUND_MS } from '../test/fuzz/properties';
+import { allProperties, CALL_BOUND_MS, enforceCallBound } from '../test/fuzz/properties';
 
 function flag(name: string): string | undefined {
   const args = process.argv.slice(2);
@@ -32,6 +32,7 @@ async function main(): Promise<number> {
   const path = flag('path');
   const only = flag('only');
   await initPythonParser();
+  enforceCallBound(CALL_BOUND_MS);
   const props = allProperties().filter((p) => !only || p.name.toLowerCase().startsWith(only.toLowerCase()));
   if (!props.length) usage(`no property matches --only ${only}`);
   console.log(`fuzz: ${runs.toLocaleString('en-US')} runs per property, seed ${seed}, call bound ${CALL_BOUND_MS} ms, node ${process.version}`);

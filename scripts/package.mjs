@@ -4,9 +4,10 @@
 // companion onnxruntime-common) is copied beside the bundle into dist/node_modules/, with only the
 // native binaries of the target platform (45 MB for linux-x64 instead of 288 MB for all).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLED_PACKAGES_FILE, noticesText } from './third-party-notices.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -15,9 +16,11 @@ export const TARGETS = {
   'linux-x64': ['linux', 'x64'],
   'linux-arm64': ['linux', 'arm64'],
   'darwin-arm64': ['darwin', 'arm64'],
-  'darwin-x64': ['darwin', 'x64'],
   'win32-x64': ['win32', 'x64'],
+  'win32-arm64': ['win32', 'arm64'],
 };
+// Not darwin-x64: onnxruntime-node 1.30 ships no binary for Intel Macs (bin/napi-v6/darwin/ has
+// arm64 only), so a darwin-x64 package could not load its runtime; copyOnnxRuntime refuses it.
 // The marketplace caps what users download; 60 MB keeps linux-x64 well below it and catches a
 // packaging mistake such as shipping every platform's binaries.
 const MAX_MB = { 'linux-x64': 60 };
@@ -55,6 +58,27 @@ function copyOnnxRuntime(platform, arch) {
   }
 }
 
+/** The user guide shipped as the extension's README (links in it are relative to the repo root,
+ *  where vsce puts the readme inside the package). */
+export const USER_README = 'docs/marketplace/README.md'; // relative to root: vsce matches it against package paths
+
+/** dist/'s runtime packages beyond the bundles: copied by copyOnnxRuntime and build.mjs copyAssets. */
+const COPIED_PACKAGES = ['onnxruntime-node', 'onnxruntime-common', 'web-tree-sitter', 'tree-sitter-python', '@vscode/codicons'];
+
+/** ThirdPartyNotices.txt at the package root, from the production build's bundled packages plus
+ *  the packages whose files are copied into dist/. */
+function writeThirdPartyNotices(productName) {
+  const listFile = join(root, 'dist', BUNDLED_PACKAGES_FILE);
+  if (!existsSync(listFile)) fail(`${relative(root, listFile)} is missing: the production build records the bundled packages`);
+  const bundled = JSON.parse(readFileSync(listFile, 'utf8'));
+  try {
+    writeFileSync(join(root, 'ThirdPartyNotices.txt'), noticesText(root, [...bundled, ...COPIED_PACKAGES], productName));
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+  rmSync(listFile); // a build record, not part of the package
+}
+
 export function packageTarget(target) {
   const pair = TARGETS[target];
   if (!pair) fail(`unknown target "${target}"; use one of ${Object.keys(TARGETS).join(', ')}`);
@@ -64,13 +88,16 @@ export function packageTarget(target) {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   run(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production']);
   copyOnnxRuntime(...pair);
+  writeThirdPartyNotices(manifest.displayName);
   const out = join(root, `${manifest.name}-${target}-${manifest.version}.vsix`);
   run(process.execPath, [
     join(root, 'node_modules', '@vscode', 'vsce', 'vsce'),
     'package', '--no-dependencies', '--target', target, '--out', out,
-    // README links to docs/*.md, which ship in the package (see .vscodeignore); leaving the links
-    // relative keeps them working in VS Code's extension page instead of pointing at a guessed
-    // repository URL.
+    // The extension page shows the user guide; README.md in the repository is for developers.
+    '--readme-path', USER_README,
+    // The guide links to docs/*.md and docs/images/, which ship in the package (see .vscodeignore);
+    // leaving the links relative keeps them working in VS Code's extension page instead of
+    // pointing at a guessed repository URL.
     '--no-rewrite-relative-links',
   ]);
   const mb = statSync(out).size / 1024 / 1024;

@@ -7,7 +7,7 @@
 //   sidebar-<theme>.png    the YOLO Memory sidebar with train.py as the active editor
 //   hover-<theme>.png      the hover card over batch=16 in train.py
 // Every shot waits for the rendered content it shows (never a timer) and checks the theme took.
-// The model defaults to the fixture yolov8n-640-dynamic-batch.onnx when ../shared/fixtures exists,
+// The model defaults to the fixture yolov8n-640-dynamic-batch.onnx from test/data/models,
 // else the built-in yolov8n picked from the quick pick.
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -67,6 +67,9 @@ export function installCodeServer({ quiet = false } = {}) {
     ...process.env,
     npm_config_yes: 'true', // node-pty runs `npx node-gyp`, which aborts under yes=false
     ONNXRUNTIME_NODE_INSTALL: 'skip',
+    // code-server needs its install scripts (native modules); under `npm test` the repository's
+    // .npmrc `ignore-scripts=true` reaches this child as npm_config_ignore_scripts
+    npm_config_ignore_scripts: 'false',
   };
   // node-gyp must use local headers: there is no internet to download them from.
   if (existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';

@@ -11,11 +11,13 @@ import { analyze } from '../core/analyze';
 import type { AnalyzeOptions, OptimizerChoice } from '../core/options';
 import type { AnalysisResult, GpuInfo } from '../core/result';
 import { parseMemorySize } from '../core/gpu/memory-size';
-import { findGpuPreset, GPU_PRESETS, presetToGpuInfo } from '../core/gpu/presets';
+import { findGpuPreset, GPU_PRESETS, nearestGpuNames, presetToGpuInfo } from '../core/gpu/presets';
 import { detectGpu } from './gpu';
 import { formatReport } from './format';
 import { measureMain } from './measure';
 import { scanMain } from './scan';
+import { commandHelp, PROGRAM_HELP, wantsHelp } from './help';
+import { runModels } from './models';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -30,7 +32,8 @@ export const EXIT_USAGE = 2;
 export const USAGE = `usage: yolo-mem estimate <model> [--imgsz N] [--batch N[,N...]] [--amp | --no-amp]
                           [--optimizer sgd|adam|adamw|auto] [--gpu-memory SIZE | --gpu NAME] [--gpus N]
                           [--json] [--margin F] [--objects-per-image N] [--prune R] [--layers]
-                          [--data DATA.yaml] [--workers N] [--cache ram|disk]
+                          [--data DATA.yaml] [--workers N] [--cache ram|disk|false]
+       yolo-mem models [--json]
 
   <model>   a .onnx file, a model .yaml, a .pt checkpoint (best.pt: read, never run), or a built-in name
             (yolov8n, yolov8n.pt, yolo11s-seg, yolov5s, ...); a .pt that exists as a file is always read
@@ -39,7 +42,9 @@ export const USAGE = `usage: yolo-mem estimate <model> [--imgsz N] [--batch N[,N
   --data DATA.yaml    read the dataset: boxes per image for the label assigner, host RAM for cache/loaders
 
        yolo-mem scan FILE... [--json]   training launches in scripts, notebooks, READMEs, shell files (scan --help)
+       yolo-mem measure <model> --batch N   real training steps on this machine's GPU (measure --help)
 
+\`yolo-mem estimate --help\` explains every option; \`yolo-mem models\` lists the built-in model names.
 exit codes: 0 ok, 1 the model could not be analysed, 2 bad usage`;
 
 class UsageError extends Error {}
@@ -67,8 +72,8 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
     const next = () => inline ?? rest[++i];
     switch (flag) {
       case '--imgsz':
+        // not a multiple of the model's stride: the core rounds up with a note, as Ultralytics does
         options.imgsz = positiveInt(flag, next());
-        if (options.imgsz % 32 !== 0) throw new UsageError(`--imgsz must be a multiple of 32 (the model's largest stride), got ${options.imgsz}`);
         break;
       case '--batch': {
         const v = String(next() ?? '');
@@ -101,7 +106,11 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
       case '--gpu': {
         const v = String(next() ?? '');
         const p = findGpuPreset(v);
-        if (!p) throw new UsageError(`--gpu: unknown GPU '${v}'; known: ${GPU_PRESETS.map((g) => g.aliases[0]).join(', ')} (or use --gpu-memory SIZE)`);
+        if (!p) {
+          const near = nearestGpuNames(v);
+          const hint = near.length ? `; nearest: ${near.join(', ')}` : `; known: ${[...new Set(GPU_PRESETS.map((g) => g.aliases[0]))].join(', ')}`;
+          throw new UsageError(`--gpu: unknown GPU '${v}'${hint} (or use --gpu-memory SIZE)`);
+        }
         gpuPreset = presetToGpuInfo(p);
         break;
       }
@@ -163,11 +172,23 @@ export function parseArgs(argv: string[]): { options: AnalyzeOptions; json: bool
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   if (argv[0] === 'scan') return scanMain(argv.slice(1), io);
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.stdout(USAGE + '\n');
-    return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
-  }
   if (argv[0] === 'measure') return measureMain(argv.slice(1), io);
+  if (argv.length === 0) {
+    io.stdout(PROGRAM_HELP + '\n');
+    return EXIT_USAGE;
+  }
+  if (wantsHelp(argv)) {
+    // `yolo-mem --help`, `yolo-mem help [command]`, `yolo-mem <command> ... --help`
+    const cmd = argv[0] === 'help' ? argv[1] : argv[0];
+    const text = cmd === undefined || cmd.startsWith('-') ? PROGRAM_HELP : commandHelp(cmd);
+    if (text === null) {
+      io.stderr(`yolo-mem: unknown command '${cmd}'\n${PROGRAM_HELP}\n`);
+      return EXIT_USAGE;
+    }
+    io.stdout(text + '\n');
+    return EXIT_OK;
+  }
+  if (argv[0] === 'models') return runModels(argv.slice(1), io);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs(argv);

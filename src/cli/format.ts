@@ -17,6 +17,9 @@ interface Row {
 
 function moduleRows(layers: LayerRow[]): Row[] {
   const rows = new Map<string, Row>();
+  // a module's output shapes: those of its rows whose output leaves it (every level of a Detect
+  // head), else its last row's
+  const outputs = new Map<string, string[]>();
   for (const l of layers) {
     if (l.inferenceOnly) continue;
     const key = l.group === 'loss' ? 'loss' : l.module === null ? l.name : String(l.module);
@@ -25,8 +28,14 @@ function moduleRows(layers: LayerRow[]): Row[] {
     r.flops += l.flops / Math.max(1, l.outputShape[0] ?? 1);
     r.activation += l.activationBytes;
     if (l.group !== 'loss') r.shape = `[${l.outputShape.join(',')}]`;
+    if (l.group !== 'loss' && l.moduleOutput) {
+      const shapes = outputs.get(key) ?? [];
+      for (const sh of l.outputShapes ?? [l.outputShape]) if (sh.length && !shapes.includes(`[${sh.join(',')}]`)) shapes.push(`[${sh.join(',')}]`);
+      outputs.set(key, shapes);
+    }
     rows.set(key, r);
   }
+  for (const [key, shapes] of outputs) if (shapes.length > 0) rows.get(key)!.shape = shapes.join(" ");
   return [...rows.values()];
 }
 
@@ -49,7 +58,13 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
   const first = r.estimates[0];
   out.push(`per-${opts.allLayers ? 'op' : 'module'} memory at batch ${first.batchPerGpu}, ${first.amp ? 'AMP' : 'fp32'} (activations = tensors saved for backward)`);
   const all = [...r.layers, ...r.lossLayers];
-  const rows = opts.allLayers ? opRows(all) : moduleRows(all);
+  const listed = opts.allLayers ? opRows(all) : moduleRows(all);
+  // one block per group, in model order (an export's module-less nodes sit between modules in the
+  // file); in the module view, nodes outside every module that hold nothing are counted, not listed
+  const order = ['backbone', 'neck', 'head', 'other', 'loss'];
+  const empty = (r: Row) => r.group === 'other' && r.params === 0 && r.flops === 0 && r.activation === 0;
+  const hiddenEmpty = opts.allLayers ? [] : listed.filter(empty);
+  const rows = listed.filter((r) => opts.allLayers || !empty(r)).sort((a, b) => (order.indexOf(a.group) + 1 || 99) - (order.indexOf(b.group) + 1 || 99));
   const header = `  ${'#'.padStart(5)}  ${'module'.padEnd(22)} ${'output'.padEnd(20)} ${'params'.padStart(9)} ${'GFLOP/im'.padStart(8)} ${'activations'.padStart(12)}`;
   let group = '';
   for (const row of rows) {
@@ -59,9 +74,10 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
       out.push(header);
     }
     out.push(
-      `  ${row.key.padStart(5)}  ${row.type.slice(0, 22).padEnd(22)} ${row.shape.slice(0, 20).padEnd(20)} ${formatCount(row.params).padStart(9)} ${(row.flops / 1e9).toFixed(2).padStart(8)} ${formatBytes(row.activation).padStart(12)}`,
+      `  ${row.key.padStart(5)}  ${row.type.slice(0, 22).padEnd(22)} ${(row.shape.length > 20 ? row.shape : row.shape.padEnd(20))} ${formatCount(row.params).padStart(9)} ${(row.flops / 1e9).toFixed(2).padStart(8)} ${formatBytes(row.activation).padStart(12)}`,
     );
   }
+  if (hiddenEmpty.length) out.push(`\n${hiddenEmpty.length} nodes outside any module (${[...new Set(hiddenEmpty.map((r) => r.type))].join(', ')}) hold no parameters or activations: --layers lists them`);
   out.push('');
   const gpu = r.gpu ? `${r.gpu.name}, ${formatBytes(r.gpu.totalBytes)} (${r.gpu.source})` : 'unknown (no nvidia-smi; use --gpu-memory to plan for one)';
   out.push(`GPU: ${gpu}`);
@@ -90,6 +106,8 @@ export function formatReport(r: AnalysisResult, opts: { allLayers: boolean }): s
     if (e.validationDevice !== null) out.push(`  ${'validation (2x batch)'.padEnd(22)} ${formatBytes(e.validationDevice).padStart(11)}`);
     out.push(`  ${'upper bound'.padEnd(22)} ${formatBytes(e.upper.reserved).padStart(11)} reserved, ${formatBytes(e.upper.device)} device`);
     if (e.verdictReason) out.push(`  ${e.verdict}: ${e.verdictReason}`);
+    const over = overLine(e, r);
+    if (over) out.push(over);
   }
   out.push(`
 band: ${r.errorBand.note}`);
@@ -103,10 +121,28 @@ band: ${r.errorBand.note}`);
     }
   }
   if (r.maxBatch !== null) {
-    out.push(`\nlargest batch that fits with a ${(r.margin * 100).toFixed(0)}% margin: ${r.maxBatch} (surely: its upper bound fits)`);
-    if (r.maxBatchTight !== null && r.maxBatchTight > r.maxBatch) out.push(`largest batch that may fit: ${r.maxBatchTight} (the estimate fits, its upper bound does not)`);
+    out.push(`\n${maxBatchLine(r)}`);
+    if (r.maxBatchTight !== null && r.maxBatchTight !== undefined && r.maxBatchTight > r.maxBatch) out.push(`largest batch that may fit: ${r.maxBatchTight} (the estimate fits, its upper bound does not)`);
   }
   for (const a of r.assumptions) out.push(`note: ${a}`);
   for (const n of m.notes) out.push(`note: ${n}`);
   return out.join('\n') + '\n';
+}
+
+/** The max-batch line in words: "≥ N" when the search stopped at its limit, and no "0". */
+export function maxBatchLine(r: AnalysisResult): string {
+  const margin = `with a ${(r.margin * 100).toFixed(0)}% margin`;
+  if (r.maxBatch === 0) return `no batch fits at imgsz ${r.estimates[0]?.imgsz ?? '?'} ${margin}: not even ${r.estimates[0] && r.estimates[0].batch !== r.estimates[0].batchPerGpu ? 'one image per GPU' : 'batch 1'}`;
+  return `largest batch that fits ${margin}: ${r.maxBatchAtLeast ? `≥ ${r.maxBatch} (the most the estimator evaluates at this image size)` : r.maxBatch}`;
+}
+
+/** For an estimate that does not fit: what it needs and how far over the usable memory that is. */
+function overLine(e: AnalysisResult['estimates'][number], r: AnalysisResult): string | null {
+  if (e.fits !== false || !r.gpu) return null;
+  const usable = r.gpu.totalBytes * (1 - r.margin);
+  const need = e.limitedBy === 'validation' && e.validationDevice !== null ? e.validationDevice : e.neededDevice;
+  const what = e.limitedBy === 'validation' ? 'validation needs' : 'needs';
+  // two decimals: a need of 12.05 GiB on a 12 GiB card must not read as the card's own size
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  return `  ${what} ${gib(need)} on the device: ${gib(need - usable)} over the ${gib(usable)} usable (${gib(r.gpu.totalBytes)} less the ${(r.margin * 100).toFixed(0)}% margin)`;
 }

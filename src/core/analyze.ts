@@ -10,6 +10,8 @@ import { withTrainDefaults } from './checkpoint/train-defaults';
 import { datasetFacts } from './dataset-facts';
 import { assumedAssignerObjects, COCO_MEAN_OBJECTS } from './dataset/density';
 import { checkImgsz, validateOptions } from './validate';
+import { gridStride, MIN_GRID_STRIDE, roundToStride, strideNote } from './stride';
+import { largestFittingBatch, searchLimitPerGpu } from './max-batch';
 import { deploymentWhatIf } from './memory/deployment';
 import { accumulationSteps, simulateStep, traceStepGraphs, type Optimizer, type StepEstimate } from './memory/estimate';
 import { traceScaler, type TraceAnchor, type TraceScaler } from './memory/batch-scaling';
@@ -80,12 +82,24 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   // a static export's height and width are fixed (the source builds at them whatever is asked):
   // report that size, so the estimate, the layer shapes and the memory all describe the same run
   const fixed = source.fixedImgsz === null ? null : checkImgsz(source.fixedImgsz, `${label}: the model's static input size`);
-  const imgsz = fixed ?? options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${label}: the model's input size`));
+  const asked = fixed ?? options.imgsz ?? (source.defaultImgsz === null ? 640 : checkImgsz(source.defaultImgsz, `${label}: the model's input size`));
+  // validateOptions rounded to 32; a P6 model (max stride 64) rounds further, as Ultralytics' trainer does
+  const given = typeof requested.imgsz === 'number' ? requested.imgsz : null;
+  const stride = fixed === null && (asked % 64 !== 0 || (given !== null && given % 64 !== 0)) ? gridStride(source) : MIN_GRID_STRIDE;
+  const imgsz = fixed ?? roundToStride(asked, stride);
   let batches = options.batch && options.batch.length ? options.batch : [16];
   const gpus = Math.max(1, Math.floor(options.gpus ?? 1));
   const margin = options.margin ?? DEFAULT_MARGIN;
   const gpu = options.gpu ?? null;
   const assumptions: string[] = [...optionNotes, ...trainNotes];
+  const from = given ?? asked;
+  if (fixed === null && from !== imgsz) {
+    // one note from the size the user gave to the size trained at, naming the model's real stride
+    // (replaces validateOptions' note, which knows only the common 32)
+    const i = assumptions.findIndex((a) => a.startsWith(`imgsz ${from} is not a multiple`));
+    if (i >= 0) assumptions.splice(i, 1);
+    assumptions.unshift(strideNote(from, stride)!);
+  }
   if (fixed !== null && options.imgsz !== undefined && options.imgsz !== fixed) {
     assumptions.push(`${label}: the export's input size is static: analysed at imgsz ${fixed}, not the requested ${options.imgsz} (export with dynamic=True to analyse other sizes)`);
   }
@@ -221,10 +235,14 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     const verdict = e.fits === null ? '' : e.fits ? ', which fits' : `, which does not fit${e.limitedBy === 'validation' ? ' (validation)' : ''}`;
     assumptions.unshift(`AutoBatch will pick ≈${autoBatch.batch} on this GPU (${Math.round(autoBatch.fraction * 100)} % of ${(autoBatch.availableBytes / 2 ** 30).toFixed(1)} GiB available); training at ${autoBatch.batch} needs ${(e.neededDevice / 2 ** 30).toFixed(1)} GiB${verdict}`);
   }
-  // two answers from the same search: the largest batch that surely fits, and the largest that may
-  const maxBatch = usable === null ? null : findMaxBatch(evaluate, sure, gpus);
-  const maxBatchTight = usable === null ? null : findMaxBatch(evaluate, fits, gpus);
-  const curveTop = options.curveMax ?? Math.max(64, 2 * (maxBatch ?? 32));
+  // two answers from the same search (core/max-batch.ts): the largest batch that surely fits, and the largest that may
+  const search = usable === null ? null : largestFittingBatch((b) => sure(evaluate(b)) === true, gpus, imgsz);
+  const maxBatch = search === null ? null : search.batch;
+  const searchTight = usable === null ? null : largestFittingBatch((b) => fits(evaluate(b)) === true, gpus, imgsz);
+  const maxBatchTight = searchTight === null ? null : searchTight.batch;
+  // to twice the max batch, but never past what the search itself may evaluate (its validation at 2x
+  // batch stays within the graph builders' limit)
+  const curveTop = options.curveMax ?? Math.min(Math.max(64, 2 * (maxBatch ?? 32)), searchLimitPerGpu(imgsz) * gpus);
   const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
     const e = evaluate(b);
     const v = verdict(e);
@@ -259,7 +277,13 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     notes: [...(source.notes ?? []), ...first.graph.notes],
   };
   const deployment = deploymentWhatIf(source.build(1, imgsz, options.pruneRatio ?? 0), options.deployPrecision ?? 'fp16');
-  return { schemaVersion: RESULT_SCHEMA_VERSION, model, gpu, estimates, maxBatch, maxBatchTight, errorBand, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions, ...(autoBatch !== undefined ? { autoBatch } : {}) };
+  if (!first.graph.head || first.graph.head.style === 'classify') {
+    // no label assigner: drop the density assumption note
+    const i = assumptions.findIndex((a) => /boxes per image|objects per image|density/i.test(a) && /assum/i.test(a));
+    if (i >= 0) assumptions.splice(i, 1);
+  }
+  if (searchTight?.atLimit) assumptions.push(`batch ${searchTight.batch} (the most the estimator evaluates at imgsz ${imgsz}) still fits: the largest batch is at least ${searchTight.batch}`);
+  return { schemaVersion: RESULT_SCHEMA_VERSION, model, gpu, estimates, maxBatch, maxBatchAtLeast: search?.atLimit ?? false, maxBatchTight, errorBand, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions, ...(autoBatch !== undefined ? { autoBatch } : {}) };
 }
 
 /** Why a verdict is not 'fits', in one sentence (shown by the CLI, the hover and diagnostics). */
@@ -306,29 +330,6 @@ function withLoss(graph: TrainGraph, objectsPerImage: number, positivesPerImage:
   const b = GraphBuilder.from(graph);
   emitLoss(b, graph.head, { objectsPerImage, positivesPerImage });
   return b.finish();
-}
-
-/** Largest batch that fits: doubling until one does not fit, then bisection, all exact evaluations.
- *  Under DDP the global batch moves in steps of the GPU count. */
-function findMaxBatch(evaluate: (b: number) => Evaluated, fits: (e: Evaluated) => boolean | null, gpus: number): number {
-  const step = gpus;
-  if (!fits(evaluate(step))) return 0;
-  let lo = step;
-  let hi = 0;
-  for (let b = 2 * step; b <= 4096 * step; b *= 2) {
-    if (fits(evaluate(b))) lo = b;
-    else {
-      hi = b;
-      break;
-    }
-  }
-  if (!hi) return lo;
-  while (hi - lo > step) {
-    const mid = lo + Math.floor((hi - lo) / 2 / step) * step;
-    if (fits(evaluate(mid))) lo = mid;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Global batch sizes for the curve, up to `top`: powers of two and their midpoints, per GPU, so

@@ -20,6 +20,7 @@ import { inferShapes } from './shape';
 import { OPTION_LIMITS } from './validate';
 import { buildGraph, parseArchYaml, resolveArch, resolveBuiltin } from './yolo';
 import { readYamlFile } from './yolo/build';
+import { unknownModelMessage } from './yolo/unknown-name';
 import type { ArchSpec, ResolvedModel } from './yolo/types';
 
 export class ModelOpenError extends Error {}
@@ -61,7 +62,7 @@ export async function openModel(spec: string): Promise<ModelSource> {
   const builtin = resolveBuiltin(spec);
   if (builtin) return yamlSource(builtin, `builtin:${builtin.name}`, 'builtin');
   if (lower.endsWith('.pt') || lower.endsWith('.pth')) throw new ModelOpenError(`${spec}: file not found, and not a built-in model name (e.g. yolov8n.pt, yolo11s-seg.pt)`);
-  throw new ModelOpenError(`${spec}: not a .onnx, .pt or model .yaml file, and not a built-in model name (e.g. yolov8n, yolo11s-seg, yolov5su)`);
+  throw new ModelOpenError(unknownModelMessage(spec));
 }
 
 function isFile(path: string): boolean {

@@ -68,7 +68,9 @@ export interface MemoryBytes {
   reserved: number;
   /** CUDA context, outside the allocator. */
   cudaContext: number;
-  /** What nvidia-smi shows for the process: reserved + context + workspaces outside the allocator. */
+  /** What nvidia-smi shows for the process when memory is plentiful: reserved + CUDA context.
+   *  On a GPU smaller than that, what the allocator can hold there (never below what the step needs).
+   *  The verdict is decided by Estimate.neededDevice, not by this. */
   device: number;
 }
 
@@ -81,9 +83,11 @@ export interface Estimate {
   /** The optimizer actually modelled ('sgd' | 'adam' | 'adamw'), after resolving 'auto'. */
   optimizer: string;
   bytes: MemoryBytes;
-  /** Device bytes the step needs: what decides out-of-memory. PyTorch releases fully free cached
-   *  segments and retries before failing, so this is below `bytes.device` when the allocator would
-   *  otherwise keep fragmented blocks cached (`bytes.reserved` is what it holds with room to spare). */
+  /** Device bytes the step needs: what decides out-of-memory, `fits` and maxBatch. PyTorch releases
+   *  fully free cached segments and retries before failing, so this is below `bytes.device` when the
+   *  allocator would otherwise keep fragmented blocks cached (`bytes.reserved` is what it holds with
+   *  room to spare; the two differ by those cached blocks, typically a few MiB). Above the GPU's
+   *  size it is the need, not the card: how far over is neededDevice - gpu.totalBytes. */
   neededDevice: number;
   /** Validation at 2x batch under no_grad (Ultralytics' val loader): its device bytes. */
   validationDevice: number | null;
@@ -138,6 +142,11 @@ export interface LayerRow {
   activationBytes: number;
   inferenceOnly?: boolean;
   unsupported?: string;
+  /** Set on a row whose output leaves its module (read by another module, the loss, or a model
+   *  output): a module's outputs, e.g. every level of a Detect head. */
+  moduleOutput?: true;
+  /** Every output shape of a node with several outputs (ONNX rows); outputShape is the first. */
+  outputShapes?: number[][];
 }
 
 export interface TimelinePoint {
@@ -220,6 +229,9 @@ export interface AnalysisResult {
   maxBatchTight: number | null;
   /** The error band applied to every estimate. */
   errorBand: ErrorBandInfo;
+  /** True when the search reached the largest batch the estimator evaluates exactly (core/max-batch.ts)
+   *  and that batch still fits: the real largest batch is at least maxBatch. */
+  maxBatchAtLeast?: boolean;
   /** Safety margin used (0.1 = 10 %). */
   margin: number;
   /** One row per model layer: ONNX nodes for an .onnx file, training ops for a YAML or built-in. */

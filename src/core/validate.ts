@@ -98,7 +98,7 @@ export function validateOptions(opts: AnalyzeOptions): { options: AnalyzeOptions
     const rounded = Math.ceil(v / s) * s;
     if (rounded !== v) {
       // the upper bound is a multiple of the stride, so rounding up stays within it
-      notes.push(`imgsz ${v} is not a multiple of the max stride ${s}: updated to ${rounded} (as Ultralytics does)`);
+      notes.push(`imgsz ${v} is not a multiple of the model's max stride ${s}: updated to ${rounded} (as Ultralytics does)`);
       out.imgsz = rounded;
     }
   }

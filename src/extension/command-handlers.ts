@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import { parseMemorySize } from '../core/gpu/memory-size';
-import { GPU_PRESETS } from '../core/gpu/presets';
+import { GPU_PRESETS, presetLabel } from '../core/gpu/presets';
 import type { AnalyzeOptions } from '../core/options';
 import { listBuiltins } from '../core/yolo/builtin';
 import { formatBytes } from '../../webview/shared/format';
@@ -159,7 +159,7 @@ async function selectGpu(deps: CommandDeps): Promise<void> {
     items.push({ label: '$(circle-slash) No GPU detected', description: snap.message ?? undefined });
   }
   items.push({ label: 'Plan for another GPU', kind: vscode.QuickPickItemKind.Separator });
-  for (const p of GPU_PRESETS) items.push({ label: p.name, description: `${formatBytes(p.totalBytes)}${p.amp ? '' : ' · AMP off'}`, apply: { memory: p.name, index: null } });
+  for (const p of GPU_PRESETS) items.push({ label: presetLabel(p), description: `${formatBytes(p.totalBytes)}${p.amp ? '' : ' · AMP off'}`, apply: { memory: presetLabel(p), index: null } });
   items.push({ label: '$(edit) Custom memory size…', custom: true });
   if (settings.gpu.memoryText) items.push({ label: '$(discard) Use the detected GPU', description: `clears "${settings.gpu.memoryText}"`, apply: { memory: '', index: settings.gpu.index } });
   const pick = await vscode.window.showQuickPick(items, { title: 'Select GPU', placeHolder: 'The GPU to check training memory against', matchOnDescription: true });

@@ -2,6 +2,7 @@
 // a trusted MarkdownString that may run only HOVER_COMMANDS. The verdict and the memory terms come
 // from webview/shared/memory.ts, so the hover, the status bar and both views always agree.
 
+import { maxBatchText } from '../core/max-batch';
 import type { HostRamEstimate } from '../core/dataset/host-ram';
 import type { AnalysisResult, DatasetSummary, Estimate } from '../core/result';
 import type { Verdict } from '../protocol/webview';
@@ -67,7 +68,7 @@ export function renderHoverCard(result: AnalysisResult, opts: { batch?: number |
   const lines: string[] = [];
   lines.push(`${VERDICT_CODICON[verdict]} **${batchText} ${verdictWords(verdict, est)}** — ${escapeMd(needsPhrase(est, gpu?.totalBytes, result.margin))}`, '');
   const tight = result.maxBatchTight !== undefined && result.maxBatchTight !== null && result.maxBatch !== null && result.maxBatchTight > result.maxBatch ? ` (may fit up to ${result.maxBatchTight})` : '';
-  const action = result.maxBatch !== null ? [`Largest batch that fits: **${result.maxBatch}**${tight}`] : [];
+  const action = result.maxBatch === 0 ? [`**${maxBatchText(result)}**`] : result.maxBatch !== null ? [`Largest batch that fits: **${maxBatchText(result)}**${tight}`] : [];
   lines.push([...action, ...links].join(' · '), '', '---', '');
 
   const settings = [`**${escapeMd(result.model.name)}**`, `imgsz ${est.imgsz}`, est.amp ? 'mixed precision (AMP)' : 'fp32', OPTIMIZER_WORDS[est.optimizer] ?? est.optimizer];

@@ -5,6 +5,7 @@
 // The figure is the one the hover, Problems, panel, sidebar and CLI show first (needsPhrase), and
 // the colour follows the same verdict (verdictOf): never a threshold of its own.
 
+import { maxBatchText } from '../core/max-batch';
 import type { AnalysisResult, GpuInfo } from '../core/result';
 import { formatBytes } from '../../webview/shared/format';
 import { neededOf, needsPhrase, usableBytes, VERDICT_LABEL, verdictOf } from '../../webview/shared/memory';
@@ -35,7 +36,8 @@ export function statusForResult(result: AnalysisResult, batch?: number | null): 
     `${VERDICT_LABEL[v]}: ${needsPhrase(est, gpu?.totalBytes, result.margin)}` + (gpu ? ` (${gpu.name}, ${formatBytes(gpu.totalBytes)})` : ''),
   ];
   if (est.upper && gpu) lines.push(`Upper bound: ${formatBytes(est.upper.device)} on the device${est.verdictReason ? ` (${est.verdictReason})` : ''}`);
-  if (result.maxBatch !== null) lines.push(`Largest batch that fits: ${result.maxBatch}` + (result.maxBatchTight != null && result.maxBatchTight > result.maxBatch ? ` (may fit up to ${result.maxBatchTight})` : ''));
+  if (result.maxBatch === 0) lines.push(`${maxBatchText(result)}`);
+  else if (result.maxBatch !== null) lines.push(`Largest batch that fits: ${maxBatchText(result)}` + (result.maxBatchTight != null && result.maxBatchTight > result.maxBatch ? ` (may fit up to ${result.maxBatchTight})` : ''));
   lines.push('Click to open the memory panel');
   return { text, tooltip: lines.join('\n'), tone: v === 'oom' ? 'error' : v === 'tight' ? 'warning' : undefined };
 }

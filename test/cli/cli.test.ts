@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, EXIT_ANALYSIS_FAILED, EXIT_OK, EXIT_USAGE } from '../../src/cli/cli';
-import { fixtureModel, SKIP_NO_FIXTURES } from '../helpers/fixtures';
+import { fixtureModel } from '../helpers/fixtures';
 
 async function run(...argv: string[]) {
   let out = '';
@@ -61,7 +61,7 @@ test('no GPU: no verdict and no max batch, never invented', async () => {
 });
 
 test('bad usage exits 2 with the usage text', async () => {
-  for (const argv of [[], ['frobnicate'], ['estimate'], ['estimate', 'yolov8n', '--batch', 'x'], ['estimate', 'yolov8n', '--imgsz', '100'], ['estimate', 'yolov8n', '--gpu-memory', 'lots'], ['estimate', 'yolov8n', '--wat']]) {
+  for (const argv of [[], ['frobnicate'], ['estimate'], ['estimate', 'yolov8n', '--batch', 'x'], ['estimate', 'yolov8n', '--imgsz', '0'], ['estimate', 'yolov8n', '--gpu-memory', 'lots'], ['estimate', 'yolov8n', '--wat']]) {
     const { code, err, out } = await run(...argv);
     assert.equal(code, EXIT_USAGE, argv.join(' '));
     assert.match(err + out, /usage: yolo-mem/);
@@ -87,7 +87,7 @@ test('a model that cannot be analysed exits 1 with one line naming it', async ()
   assert.equal((await run('estimate', 'yolov99z')).code, EXIT_ANALYSIS_FAILED);
 });
 
-test('ONNX fixtures: every layer shaped, params equal the initializers, output shapes', { skip: SKIP_NO_FIXTURES }, async () => {
+test('ONNX fixtures: every layer shaped, params equal the initializers, output shapes', async () => {
   const want: Record<string, [number, number[]]> = {
     'yolov8n-640-static.onnx': [3147056, [1, 84, 8400]],
     'yolov8n-640-dynamic-batch.onnx': [3147056, [1, 84, 8400]],
@@ -127,6 +127,9 @@ test('--gpu plans for a known GPU model: its memory, source and CUDA context', a
   const unknown = await run('estimate', 'yolov8n', '--gpu', 'quantum9000');
   assert.equal(unknown.code, EXIT_USAGE);
   assert.match(unknown.err, /^yolo-mem: --gpu: unknown GPU 'quantum9000'; known: t4, /);
+  const typo = await run('estimate', 'yolov8n', '--gpu', 'RTX 5099');
+  assert.equal(typo.code, EXIT_USAGE);
+  assert.match(typo.err, /^yolo-mem: --gpu: unknown GPU 'RTX 5099'; nearest: NVIDIA GeForce RTX 5090, /);
   assert.equal((await run('estimate', 'yolov8n', '--gpu', 'h100', '--gpu-memory', '8GiB')).code, EXIT_USAGE);
 });
 

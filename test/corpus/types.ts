@@ -31,6 +31,6 @@ export interface CorpusCase {
   language?: ScriptLanguage;
   /** nvidia-smi behaviour (FAKE_SMI_* variables; file names are inside the corpus folder). */
   smi?: Record<string, string>;
-  /** Time bound for the whole case in ms (default 10 s). */
+  /** Expected time for the whole case in ms (default 10 s); the hang net is a multiple of it. */
   timeMs?: number;
 }

@@ -12,8 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(__dirname, '..', '..');
-/** Fixtures live outside the repository (see the repo's test README); tests skip without them. */
-export const fixturesDir = resolve(repoRoot, '..', 'shared', 'fixtures');
+/** The repository's test data (test/data/, see its README): ONNX exports with zeroed weights, model YAMLs. */
+export const fixturesDir = join(repoRoot, 'test', 'data');
 export const hasFixtures = existsSync(join(fixturesDir, 'models'));
 export const artifactsRoot = join(repoRoot, 'test-artifacts', 'e2e');
 const chromiumPath = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
@@ -32,7 +32,7 @@ export const RTX_3060: FakeGpu = { name: 'NVIDIA GeForce RTX 3060', totalMiB: 12
 export interface SessionOptions {
   /** Folder name under test-artifacts/e2e/ for screenshots and logs. */
   name: string;
-  /** Fixture models (file names in ../shared/fixtures/models) copied into the workspace. */
+  /** Fixture models (file names in test/data/models) copied into the workspace. */
   models?: string[];
   /** Extra workspace files: relative path → contents (Buffer for binary). */
   files?: Record<string, string | Buffer>;

@@ -4,13 +4,12 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixturesDir, hasFixtures, startSession, RTX_3060, type Session } from './harness';
+import { startSession, RTX_3060, type Session } from './harness';
 import { commandLabel, openViewContainer, runCommand, waitForActivation, webviewFrame } from './workbench';
 
 const MODEL = 'yolov8n-640-static.onnx';
-const skip = hasFixtures ? false : `fixtures not found at ${fixturesDir}`;
 
-describe('memory panel and sidebar', { timeout: 300_000, skip }, () => {
+describe('memory panel and sidebar', { timeout: 300_000 }, () => {
   let s: Session;
   before(async () => {
     s = await startSession({

@@ -100,7 +100,11 @@ export async function makeHarness(opts: { gpuWaitMs?: number } = {}): Promise<Ha
   const estimates = new EstimateService(counted);
   const gpu = new GpuState({
     query: async (p) => {
-      const reply = await client.queryGpus(p);
+      // The fake nvidia-smi is a Node process: on a heavily loaded machine its start alone can
+      // outlast the product's 5 s nvidia-smi limit, and a timed-out reading would look like no GPU.
+      // These tests are about when the reading arrives (the gate below), not about that limit
+      // (test/gpu/nvidia-smi.test.ts tests it), so the reading gets a net of minutes.
+      const reply = await client.queryGpus({ ...p, timeoutMs: Math.max(p?.timeoutMs ?? 0, HANG_NET_MS) });
       await gpuGate;
       return reply;
     },
@@ -155,8 +159,13 @@ export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls until `cond()` holds; fails with `what` (and the last value seen) after `ms`. */
-export async function until<T>(get: () => T, cond: (v: T) => boolean, ms: number, what: string): Promise<T> {
+/** Below this no wait gives up: the waits are nets for a signal that never comes, not speed checks,
+ *  and a shared machine under heavy load can take many times the usual time to send it. */
+export const HANG_NET_MS = 120_000;
+
+/** Polls until `cond()` holds; fails with `what` (and the last value seen) after `ms` (at least HANG_NET_MS). */
+export async function until<T>(get: () => T, cond: (v: T) => boolean, expectedMs: number, what: string): Promise<T> {
+  const ms = Math.max(expectedMs, HANG_NET_MS);
   const t0 = Date.now();
   for (;;) {
     const v = get();

@@ -53,7 +53,7 @@ const script = (data: string) => `from ultralytics import YOLO\nYOLO("yolov8n.pt
 const live = (dir: string) => watchers.filter((w) => !w.disposed && (w.base === dir || w.base.startsWith(dir + '/')));
 const dataset = (s: DocState | undefined) => s?.runs[0]?.result?.dataset ?? null;
 
-describe('dataset edits re-estimate the scripts that train on them', { timeout: 90_000 }, () => {
+describe('dataset edits re-estimate the scripts that train on them', { timeout: 600_000 }, () => {
   test('a label file edited in place (a burst of events) re-estimates once; another dataset stays cached', async () => {
     const { h } = await setup();
     gen(join(h.dir, 'ds'));

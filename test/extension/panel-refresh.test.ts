@@ -56,7 +56,7 @@ function panel(h: Harness, datasets: DatasetWatchers, options: AnalyzeOptions) {
   return { c, states, last: () => states.at(-1) };
 }
 
-describe('an open analysis panel follows the GPU and its dataset', { timeout: 90_000 }, () => {
+describe('an open analysis panel follows the GPU and its dataset', { timeout: 600_000 }, () => {
   test('opened before nvidia-smi answered, it is re-estimated with the GPU, at the batch the user set', async () => {
     const { h, datasets } = await setup({ gpuWaitMs: 20 });
     void h.gpu.refresh();

@@ -1,5 +1,5 @@
 // CI-sized run of the fuzz properties (test/fuzz/properties.ts): a few hundred random inputs per
-// parser, each call under a time bound, and the heap checked for growth across the whole run.
+// parser (the slowest call is reported, not bounded: see enforceCallBound), and the heap checked for growth across the whole run.
 // `npm run fuzz -- --runs 100000` runs the same properties for long (scripts/fuzz.ts).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 // Fuzz properties shared by the CI-sized tests (test/fuzz/properties.test.ts) and the long run
 // (scripts/fuzz.ts). Each takes generated input to one of the product's parsers and checks that
-// only the parser's own error type escapes (never a TypeError or RangeError), and that each call
-// stays under a time bound. test/onnx/fuzz.test.ts already mutates bytes of one fixed model; here
+// only the parser's own error type escapes (never a TypeError or RangeError); the long run also
+// holds each call to a time bound (enforceCallBound), the tests only report the slowest call. test/onnx/fuzz.test.ts already mutates bytes of one fixed model; here
 // the models themselves are random, and the same graphs go on through shape inference and the
 // ONNX-to-training-graph conversion.
 import fc from 'fast-check';
@@ -17,11 +17,18 @@ import { buildModel, type AttrSpec, type ModelSpec, type NodeSpec } from '../hel
 /** Per call: a parser that takes longer than this on a small input is looping or quadratic. */
 export const CALL_BOUND_MS = 2000;
 
+/** The bound in force: none in `npm test` (time on a shared machine is not a pass/fail criterion;
+ *  termination is what the tests check), CALL_BOUND_MS in the long run (scripts/fuzz.ts). */
+let callBoundMs: number | null = null;
+export function enforceCallBound(ms: number | null): void {
+  callBoundMs = ms;
+}
+
 export interface FuzzProperty {
   name: string;
   /** fast-check property; throws (fails) on a forbidden error or an overrun. */
   property: fc.IProperty<any> | fc.IAsyncProperty<any>;
-  /** Calls slower than CALL_BOUND_MS are failures; the slowest seen is reported. */
+  /** The slowest call seen is reported; under enforceCallBound, slower calls are failures. */
   stats: Stats;
 }
 
@@ -43,7 +50,7 @@ function timed<T>(stats: Stats, what: string, fn: () => T): T {
     const ms = performance.now() - t0;
     stats.calls++;
     if (ms > stats.slowestMs) stats.slowestMs = ms;
-    if (ms > CALL_BOUND_MS) throw new Error(`${what} took ${ms.toFixed(0)} ms (bound ${CALL_BOUND_MS} ms)`);
+    if (callBoundMs !== null && ms > callBoundMs) throw new Error(`${what} took ${ms.toFixed(0)} ms (bound ${callBoundMs} ms)`);
   }
 }
 

@@ -53,7 +53,7 @@ test('nonsense options are refused with one line naming the option', () => {
 test('sensible options pass unchanged; imgsz is rounded up to the stride as Ultralytics does', () => {
   const o: AnalyzeOptions = { model: 'yolov8n', imgsz: 640, batch: [8, 16], gpus: 2, margin: 0.1, objectsPerImage: 8, pruneRatio: 0.5, amp: true, optimizer: 'sgd', gpu: { name: 'T4', totalBytes: 16e9, source: 'flag' } };
   assert.deepEqual(validateOptions(o), { options: o, notes: [] });
-  assert.deepEqual(validateOptions({ model: 'yolov8n', imgsz: 600 }), { options: { model: 'yolov8n', imgsz: 608 }, notes: ['imgsz 600 is not a multiple of the max stride 32: updated to 608 (as Ultralytics does)'] });
+  assert.deepEqual(validateOptions({ model: 'yolov8n', imgsz: 600 }), { options: { model: 'yolov8n', imgsz: 608 }, notes: ["imgsz 600 is not a multiple of the model's max stride 32: updated to 608 (as Ultralytics does)"] });
 });
 
 const anything = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 2 ** 53, 2 ** 63, 1e308), fc.string({ maxLength: 8 }), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }));
@@ -82,16 +82,13 @@ test('property: any option values either pass within the limits or give one Opti
   );
 });
 
-test('the extremes validateOptions lets through are answered quickly by analyze()', async () => {
+test('the extremes validateOptions lets through are answered by analyze() in exact integers', async () => {
   // A built-in model at the largest image size and batch, on a 1 PiB GPU: arithmetic, never allocation.
-  const t0 = performance.now();
   const h0 = process.memoryUsage().heapUsed;
   const r = await analyze(validateOptions({ model: 'yolov8x', imgsz: 8192, batch: [4096], objectsPerImage: 10_000, curveMax: 4096, gpu: { name: 'huge', totalBytes: 2 ** 50, source: 'flag' } }).options);
-  const ms = performance.now() - t0;
   for (const [k, v] of Object.entries(r.estimates[0].bytes)) assert.ok(Number.isSafeInteger(v), `${k} = ${v} is not an exact integer`);
   for (const p of r.curve) assert.ok(Number.isSafeInteger(p.device), `curve b${p.batch}: ${p.device}`);
   assert.ok(r.estimates[0].bytes.device > 2 ** 40);
-  assert.ok(ms < 20_000, `took ${ms.toFixed(0)} ms`);
   assert.ok(process.memoryUsage().heapUsed - h0 < 512 * 2 ** 20, 'heap growth under 512 MiB');
   const small = await analyze(validateOptions({ model: 'yolov8n', imgsz: 32, batch: [1], gpus: 1024 }).options);
   assert.ok(small.estimates[0].bytes.device > 0);

@@ -121,10 +121,8 @@ describe('running a fake nvidia-smi through execFile', { skip: process.platform 
   });
 
   test('timeout: a hung nvidia-smi is killed and reported', async () => {
-    const t0 = Date.now();
     const r = await queryNvidiaSmi({ timeoutMs: 300, env: fake.env({ FAKE_SMI_MODE: 'sleep' }) });
-    assert.equal(r.state, 'timeout');
-    assert.ok(Date.now() - t0 < 5000, 'returned soon after the timeout');
+    assert.equal(r.state, 'timeout'); // the fake never exits by itself: only the kill ends it
   });
 
   test('discover: default pick is the GPU with most free memory', async () => {

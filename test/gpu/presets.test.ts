@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GPU_PRESETS, ampSupported, findGpuPreset, presetToGpuInfo } from '../../src/core/gpu/presets';
+import { GPU_PRESETS, ampSupported, findGpuPreset, nearestGpuNames, presetLabel, presetToGpuInfo } from '../../src/core/gpu/presets';
+import { cudaContext, smSpec } from '../../src/core/memory/context';
 
 const MIB = 2 ** 20;
 
@@ -30,12 +31,13 @@ test('preset sizes are nvidia-smi memory.total in MiB, as bytes', () => {
   }
 });
 
-test('names and aliases are unique', () => {
+test('names (with their memory) and aliases are unique', () => {
   const names = new Set<string>();
   const aliases = new Set<string>();
   for (const p of GPU_PRESETS) {
-    assert.ok(!names.has(p.name), p.name);
-    names.add(p.name);
+    const key = `${p.name} ${p.totalMiB}`;
+    assert.ok(!names.has(key), key);
+    names.add(key);
     for (const a of p.aliases) {
       assert.ok(!aliases.has(a), a);
       aliases.add(a);
@@ -63,7 +65,60 @@ test('findGpuPreset matches full names, vendor-less names and aliases, never fuz
   assert.equal(findGpuPreset('3090 Ti')!.name, 'NVIDIA GeForce RTX 3090 Ti');
   assert.equal(findGpuPreset('T4')!.name, 'Tesla T4');
   assert.equal(findGpuPreset('a100-80gb')!.name, 'NVIDIA A100-SXM4-80GB');
-  assert.equal(findGpuPreset('RTX 5090'), null);
+  assert.equal(findGpuPreset('RTX 5099'), null);
   assert.equal(findGpuPreset(''), null);
   assert.deepEqual(presetToGpuInfo(findGpuPreset('l4')!), { name: 'NVIDIA L4', totalBytes: 23034 * MIB, source: 'preset' });
+});
+
+test('GPU names as nvidia-smi prints them, on any driver, with or without the board memory', () => {
+  const cases: Record<string, [string, number]> = {
+    'NVIDIA GeForce RTX 3060': ['NVIDIA GeForce RTX 3060', 12288],
+    'GeForce RTX 3060': ['NVIDIA GeForce RTX 3060', 12288], // older drivers print no vendor word
+    'GeForce RTX 3060 12GB': ['NVIDIA GeForce RTX 3060', 12288],
+    'Tesla T4': ['Tesla T4', 15360],
+    'NVIDIA A100-SXM4-80GB': ['NVIDIA A100-SXM4-80GB', 81920],
+    'NVIDIA A100 80GB PCIe': ['NVIDIA A100 80GB PCIe', 81920],
+    'NVIDIA H100 80GB HBM3': ['NVIDIA H100 80GB HBM3', 81559],
+    'NVIDIA GeForce RTX 4060 Ti': ['NVIDIA GeForce RTX 4060 Ti', 8188],
+    'RTX 4060 Ti 16GB': ['NVIDIA GeForce RTX 4060 Ti', 16380], // one nvidia-smi name, two boards
+    'NVIDIA GeForce RTX 5090': ['NVIDIA GeForce RTX 5090', 32607],
+    'NVIDIA L40S': ['NVIDIA L40S', 46068],
+    'NVIDIA B200': ['NVIDIA B200', 183359],
+  };
+  for (const [q, [name, mib]] of Object.entries(cases)) {
+    const p = findGpuPreset(q);
+    assert.ok(p, q);
+    assert.deepEqual([p.name, p.totalMiB], [name, mib], q);
+  }
+  // a memory size that disagrees with the name is not silently taken as another card
+  assert.equal(findGpuPreset('GeForce RTX 3060 8GB'), null);
+});
+
+test('the table covers the cards people train on now, each with SMs, compute capability and a source', () => {
+  for (const q of ['RTX 5090', 'RTX 5080', 'RTX 5070 Ti', 'RTX 5070', 'L40S', 'A40', 'B200', 'GH200', 'Jetson AGX Orin 64GB', 'Jetson Orin Nano 8GB', 'RTX 4060 Ti 16GB', 'RTX 3070']) {
+    assert.ok(findGpuPreset(q), q);
+  }
+  for (const p of GPU_PRESETS) {
+    assert.ok(Number.isInteger(p.sms) && p.sms > 0, p.name);
+    assert.match(p.computeCapability, /^\d+\.\d$/, p.name);
+    assert.ok(p.source.length > 20, p.name);
+  }
+  assert.ok(GPU_PRESETS.filter((p) => p.totalMiB <= 8192 + 100 && p.totalMiB >= 8000).length >= 3, 'consumer 8 GB cards');
+  assert.ok(GPU_PRESETS.filter((p) => p.totalMiB >= 16000 && p.totalMiB <= 16400).length >= 4, 'consumer 16 GB cards');
+});
+
+test("each preset's SM count is the one the CUDA-context model uses for its name", () => {
+  for (const p of GPU_PRESETS) {
+    assert.equal(smSpec(p.name)?.sms, p.sms, p.name);
+    assert.equal(cudaContext(p.name).knownGpu, true, p.name);
+  }
+});
+
+test('presetLabel names exactly one preset, also where two boards share an nvidia-smi name', () => {
+  for (const p of GPU_PRESETS) assert.equal(findGpuPreset(presetLabel(p)), p, presetLabel(p));
+});
+
+test('nearestGpuNames offers the close names for a typo', () => {
+  assert.deepEqual(nearestGpuNames('RTX 5099').slice(0, 1), ['NVIDIA GeForce RTX 5090']);
+  assert.deepEqual(nearestGpuNames('quantum9000'), []);
 });

@@ -1,10 +1,9 @@
-// Where the shared fixtures live, and a skip reason when they are absent (a clone elsewhere).
-import { existsSync, readFileSync } from 'node:fs';
+// The test data kept in the repository (test/data/, described in test/data/README.md): the measured
+// ground truth and the ONNX exports with their weights zeroed.
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const FIXTURES = resolve(__dirname, '..', '..', '..', 'shared', 'fixtures');
-export const HAVE_FIXTURES = existsSync(join(FIXTURES, 'ground_truth.json'));
-export const SKIP_NO_FIXTURES = HAVE_FIXTURES ? false : `../shared/fixtures not found at ${FIXTURES}: fixture tests skipped`;
+export const FIXTURES = resolve(__dirname, '..', 'data');
 
 export function groundTruth(): any {
   return JSON.parse(readFileSync(join(FIXTURES, 'ground_truth.json'), 'utf8'));

@@ -1,4 +1,4 @@
-// The memory model against measured ground truth (../shared/fixtures/ground_truth.json): activations
+// The memory model against measured ground truth (test/data/ground_truth.json): activations
 // saved for backward, autocast weight copies, the peak of live tensors, per-module attribution, and
 // the same model read from its ONNX export. Tolerances are the issue's goals, not fitted values.
 import { test } from 'node:test';
@@ -10,7 +10,7 @@ import { savedActivationsByModule, savedForBackward } from '../../src/core/memor
 import { replay, traceStep } from '../../src/core/memory/step';
 import { openModel } from '../../src/core/model-source';
 import type { TrainGraph } from '../../src/core/graph/types';
-import { fixtureModel, groundTruth, SKIP_NO_FIXTURES } from '../helpers/fixtures';
+import { fixtureModel, groundTruth } from '../helpers/fixtures';
 
 const rel = (got: number, want: number) => Math.abs(got - want) / want;
 
@@ -22,7 +22,7 @@ async function graphWithLoss(model: string, batch: number, imgsz: number): Promi
   return b.finish();
 }
 
-test('fp32 saved activations within 3 % of every measured row (goal: exact mechanism)', { skip: SKIP_NO_FIXTURES }, async () => {
+test('fp32 saved activations within 3 % of every measured row (goal: exact mechanism)', async () => {
   for (const row of groundTruth().training_memory.filter((r: any) => r.precision === 'fp32')) {
     const s = savedForBackward(await graphWithLoss(row.model, row.batch, row.imgsz), 'fp32');
     assert.ok(rel(s.activationBytes, row.saved_activation_bytes) < 0.03, `${row.model} ${row.imgsz} b${row.batch}: ${s.activationBytes} vs ${row.saved_activation_bytes}`);
@@ -30,7 +30,7 @@ test('fp32 saved activations within 3 % of every measured row (goal: exact mecha
   }
 });
 
-test('mixed precision: autocast weight copies exact, activations within 5 % of the bf16 CPU proxy', { skip: SKIP_NO_FIXTURES }, async () => {
+test('mixed precision: autocast weight copies exact, activations within 5 % of the bf16 CPU proxy', async () => {
   for (const row of groundTruth().training_memory.filter((r: any) => r.precision !== 'fp32')) {
     const s = savedForBackward(await graphWithLoss(row.model, row.batch, row.imgsz), 'amp');
     assert.equal(s.paramCastBytes, row.saved_param_cast_bytes, `${row.model} casts`);
@@ -38,7 +38,7 @@ test('mixed precision: autocast weight copies exact, activations within 5 % of t
   }
 });
 
-test('peak of live tensors in one step within 5 % of the measured peak, reached in forward+loss', { skip: SKIP_NO_FIXTURES }, async () => {
+test('peak of live tensors in one step within 5 % of the measured peak, reached in forward+loss', async () => {
   for (const row of groundTruth().training_memory) {
     const g = await graphWithLoss(row.model, row.batch, row.imgsz);
     const precision = row.precision === 'fp32' ? 'fp32' : 'amp';
@@ -49,7 +49,7 @@ test('peak of live tensors in one step within 5 % of the measured peak, reached 
   }
 });
 
-test('per-module activations of yolov8n @640 b1 match the measured attribution', { skip: SKIP_NO_FIXTURES }, async () => {
+test('per-module activations of yolov8n @640 b1 match the measured attribution', async () => {
   const pl = groundTruth().per_layer;
   const by = savedActivationsByModule(await graphWithLoss(pl.model, pl.batch, pl.imgsz));
   for (const m of pl.layers) {
@@ -59,7 +59,7 @@ test('per-module activations of yolov8n @640 b1 match the measured attribution',
   }
 });
 
-test('an ONNX export and its YAML agree on activations within 5 %', { skip: SKIP_NO_FIXTURES }, async () => {
+test('an ONNX export and its YAML agree on activations within 5 %', async () => {
   const pairs: [string, string][] = [
     ['yolov8n-640-static.onnx', 'yolov8n'],
     ['yolov8n-dynamic.onnx', 'yolov8n'],

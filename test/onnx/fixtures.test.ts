@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readOnnxFile } from '../../src/core/onnx/index';
-import { groundTruth, haveFixtures, modelPath, skipNoFixtures } from './fixtures';
+import { groundTruth, modelPath } from './fixtures';
 
-const facts = haveFixtures ? groundTruth().onnx_fixtures : [];
+const facts = groundTruth().onnx_fixtures;
 
-test('fixture facts are available', { skip: skipNoFixtures }, () => {
+test('fixture facts are available', () => {
   assert.equal(facts.length, 6);
 });
 

@@ -1,12 +1,9 @@
-// Locates /work/shared/fixtures as ../shared/fixtures from the repo root; tests skip with a clear
-// message when it is absent (the fixtures are never copied into the repo).
-import { existsSync, readFileSync } from 'node:fs';
+// The ONNX test models and their facts, kept in the repository (test/data/, see its README).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
+export const FIXTURES = join(import.meta.dirname, '..', 'data');
 export const MODELS = join(FIXTURES, 'models');
-export const haveFixtures = existsSync(join(MODELS, 'yolov8n-640-static.onnx'));
-export const skipNoFixtures = haveFixtures ? false : `fixtures not found at ${FIXTURES} (expected ../shared/fixtures next to the repo)`;
 
 export interface FixtureFacts {
   file: string;

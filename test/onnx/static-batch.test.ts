@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/core/analyze';
 import type { AnalysisResult, LayerRow } from '../../src/core/result';
-import { modelPath, skipNoFixtures } from './fixtures';
+import { modelPath } from './fixtures';
 
 const BATCH = 16;
 const run = (file: string, imgsz?: number): Promise<AnalysisResult> =>
@@ -18,7 +18,7 @@ const imageRows = (layers: LayerRow[]) =>
 const withoutIndex = (rows: LayerRow[]) => rows.map(({ index: _i, ...rest }) => rest);
 const sum = (rows: LayerRow[], k: 'flops' | 'activationBytes' | 'outputBytes') => rows.reduce((a, r) => a + r[k], 0);
 
-test('static batch-1 and dynamic-batch yolov8n at batch 16: the same layer table', { skip: skipNoFixtures }, async () => {
+test('static batch-1 and dynamic-batch yolov8n at batch 16: the same layer table', async () => {
   const s = await run('yolov8n-640-static.onnx');
   const d = await run('yolov8n-640-dynamic-batch.onnx');
   const rows = imageRows(s.layers);
@@ -38,7 +38,7 @@ test('static batch-1 and dynamic-batch yolov8n at batch 16: the same layer table
 });
 
 for (const file of ['yolo11n-640-static.onnx', 'yolov5s-640-static.onnx']) {
-  test(`${file} at batch 16: every computing row is at batch 16, and per-image FLOPs match batch 1`, { skip: skipNoFixtures }, async () => {
+  test(`${file} at batch 16: every computing row is at batch 16, and per-image FLOPs match batch 1`, async () => {
     const s = await run(file);
     const stale = s.layers.filter((r) => (r.flops > 0 || r.activationBytes > 0) && r.outputShape[0] !== BATCH);
     assert.deepEqual(stale.map((r) => `${r.name} [${r.outputShape}]`), []);
@@ -48,7 +48,7 @@ for (const file of ['yolo11n-640-static.onnx', 'yolov5s-640-static.onnx']) {
   });
 }
 
-test('a static 640 export asked for imgsz 320 is analysed at 640, says so, and agrees with itself', { skip: skipNoFixtures }, async () => {
+test('a static 640 export asked for imgsz 320 is analysed at 640, says so, and agrees with itself', async () => {
   const asked = await run('yolov8n-640-static.onnx', 320);
   const own = await run('yolov8n-640-static.onnx');
   assert.equal(asked.estimates[0].imgsz, 640);
@@ -65,7 +65,7 @@ test('a static 640 export asked for imgsz 320 is analysed at 640, says so, and a
   }
 });
 
-test('a dynamic export still follows the requested imgsz', { skip: skipNoFixtures }, async () => {
+test('a dynamic export still follows the requested imgsz', async () => {
   const r = await run('yolov8n-dynamic.onnx', 320);
   assert.equal(r.estimates[0].imgsz, 320);
   assert.deepEqual(r.layers.find((l) => l.type === 'Conv')!.outputShape, [BATCH, 16, 160, 160]);

@@ -1,6 +1,7 @@
 // Bounds on the Python reader's name resolver: the scope walk, the work a value may take, and
 // recursion over nested assignment targets. Each input here once crashed or hung the reader
-// (docs/reliability.md); each must now finish quickly with the value unknown and a reason.
+// (docs/reliability.md); each must now finish with the value unknown and a reason (the step counts
+// bound the work, not a clock: the unbounded versions never finished).
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { initPythonParser } from '../../src/core/scripts/python-parser';
@@ -13,15 +14,6 @@ before(async () => {
 
 const py = (src: string) => scanScript(src, 'python');
 
-/** Runs `f` and fails when it takes longer than `ms` (the unbounded versions took seconds to forever). */
-function within<T>(ms: number, f: () => T): T {
-  const t0 = performance.now();
-  const r = f();
-  const took = performance.now() - t0;
-  assert.ok(took < ms, `took ${took.toFixed(0)} ms`);
-  return r;
-}
-
 test('a file whose parse root is an ERROR node: names resolve to unknown, the scope walk ends', async () => {
   // The scope walk stopped at type 'module'; this file's root is ERROR, and the walk looped,
   // growing its scope list until V8 ran out of heap (the fuzz's 78-byte reproducer has this shape).
@@ -30,7 +22,7 @@ test('a file whose parse root is an ERROR node: names resolve to unknown, the sc
   const tree = parser.parse(src)!;
   assert.equal(tree.rootNode.type, 'ERROR', 'the grammar now parses this input differently: find another ERROR-rooted input');
   tree.delete();
-  const scan = within(1000, () => py(src));
+  const scan = py(src);
   assert.equal(scan.runs.length, 1);
   assert.equal(scan.runs[0].settings.batch!.value, null);
   assert.equal(scan.runs[0].settings.batch!.note, 'BATCH is not assigned in this file');
@@ -47,7 +39,7 @@ function fanOut(levels: number, width: number, first: string, wrap: (names: stri
 test('names that each stand for several others stop at the step budget, not after width ** depth steps', () => {
   // 10 ** 8 evaluations without the budget; 8 levels of 10 is well inside the depth bound.
   const src = fanOut(8, 10, '1', (n) => `[${n.join(', ')}]`) + `YOLO('n.pt').train(data='d', batch=v8)\n`;
-  const b = within(2000, () => py(src)).runs[0].settings.batch!;
+  const b = py(src).runs[0].settings.batch!;
   assert.equal(b.value, null);
   assert.equal(b.note, `the value takes more than ${MAX_VALUE_STEPS.toLocaleString('en-US')} steps to follow`);
 });
@@ -56,7 +48,7 @@ test('**dicts merged from the same dict many times stop at the budget instead of
   // The entry list grew tenfold per level (10 ** 10 entries here, inside the depth bound): V8
   // aborts the process on such an array, it does not throw.
   const src = fanOut(10, 10, `{'batch': 8}`, (n) => `{${n.map((x) => `**${x}`).join(', ')}}`) + `YOLO('n.pt').train(data='d', **v10)\n`;
-  const run = within(2000, () => py(src)).runs[0];
+  const run = py(src).runs[0];
   assert.equal(run.settings.batch, undefined);
   assert.match(run.notes.join('\n'), /^\*\*v10: the value takes more than [\d,]+ steps to follow; the settings it holds are unknown$/m);
 });
@@ -69,7 +61,7 @@ test('a modest fan-out still resolves', () => {
 test('the whole file has a step budget too, with a note, and values read before it keep theirs', () => {
   const calls = Math.ceil(MAX_FILE_STEPS / MAX_VALUE_STEPS) + 5;
   const src = `YOLO('n.pt').train(data='d', batch=4)\n` + fanOut(6, 10, '1', (n) => `[${n.join(', ')}]`) + `YOLO('n.pt').train(data='d', batch=v6)\n`.repeat(calls);
-  const scan = within(5000, () => py(src));
+  const scan = py(src);
   assert.equal(scan.runs.length, calls + 1);
   assert.equal(scan.runs[0].settings.batch!.value, 4);
   assert.match(scan.notes.join('\n'), /the script takes more than [\d,]+ steps to follow; values not read by then are unknown/);

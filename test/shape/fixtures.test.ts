@@ -4,11 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readOnnxFile } from '../../src/core/onnx/index';
 import { inferShapes } from '../../src/core/shape/index';
-import { groundTruth, haveFixtures, modelPath, skipNoFixtures } from '../onnx/fixtures';
+import { groundTruth, modelPath } from '../onnx/fixtures';
 
-const facts = haveFixtures ? groundTruth() : null;
+const facts = groundTruth();
 
-test('fixture shape tests need the fixtures', { skip: skipNoFixtures }, () => assert.ok(facts));
+test('fixture shape tests need the fixtures', () => assert.ok(facts));
 
 const expected: Record<string, { output: number[]; gflops: number | null }> = {
   'yolov8n-640-static.onnx': { output: [1, 84, 8400], gflops: 8.744 },
@@ -39,12 +39,12 @@ for (const f of facts?.onnx_fixtures ?? []) {
   });
 }
 
-test('yolov8n fused GFLOPs match Ultralytics exactly (convs only, 2 × MACs)', { skip: skipNoFixtures }, () => {
+test('yolov8n fused GFLOPs match Ultralytics exactly (convs only, 2 × MACs)', () => {
   const r = inferShapes(readOnnxFile(modelPath('yolov8n-640-static.onnx')));
   assert.equal((r.flopsTotal / 1e9).toFixed(3), '8.744');
 });
 
-test('yolov8n-dynamic binds batch 3 and imgsz 320 → [3, 84, 2100]', { skip: skipNoFixtures }, () => {
+test('yolov8n-dynamic binds batch 3 and imgsz 320 → [3, 84, 2100]', () => {
   const r = inferShapes(readOnnxFile(modelPath('yolov8n-dynamic.onnx')), { batch: 3, height: 320, width: 320 });
   assert.deepEqual(r.outputs[0].shape, [3, 84, 2100]);
   assert.deepEqual(r.bindings, { batch: 3, height: 320, width: 320, dims: { batch: 3, height: 320, width: 320 } });
@@ -53,13 +53,13 @@ test('yolov8n-dynamic binds batch 3 and imgsz 320 → [3, 84, 2100]', { skip: sk
   assert.ok(Math.abs(r.flopsTotal / 1e9 - 8.744 * 3 * 0.25) < 0.01);
 });
 
-test('yolov8n-dynamic without bindings falls back to the metadata (batch 1, imgsz 640)', { skip: skipNoFixtures }, () => {
+test('yolov8n-dynamic without bindings falls back to the metadata (batch 1, imgsz 640)', () => {
   const r = inferShapes(readOnnxFile(modelPath('yolov8n-dynamic.onnx')));
   assert.deepEqual(r.outputs[0].shape, [1, 84, 8400]);
   assert.deepEqual(r.inputs[0].shape, [1, 3, 640, 640]);
 });
 
-test('a static export keeps its shape and warns when asked for another size', { skip: skipNoFixtures }, () => {
+test('a static export keeps its shape and warns when asked for another size', () => {
   const r = inferShapes(readOnnxFile(modelPath('yolov8n-640-static.onnx')), { batch: 2, height: 320 });
   assert.deepEqual(r.outputs[0].shape, [1, 84, 8400]);
   assert.deepEqual(r.warnings, [
@@ -68,13 +68,13 @@ test('a static export keeps its shape and warns when asked for another size', { 
   ]);
 });
 
-test('dynamic-batch export: batch binds, symbolic output dims are free', { skip: skipNoFixtures }, () => {
+test('dynamic-batch export: batch binds, symbolic output dims are free', () => {
   const r = inferShapes(readOnnxFile(modelPath('yolov8n-640-dynamic-batch.onnx')), { batch: 4 });
   assert.deepEqual(r.outputs[0].shape, [4, 84, 8400]);
   assert.deepEqual(r.warnings, []);
 });
 
-test('nodes map to Ultralytics modules; per-module params add up', { skip: skipNoFixtures }, () => {
+test('nodes map to Ultralytics modules; per-module params add up', () => {
   const r = inferShapes(readOnnxFile(modelPath('yolov8n-640-static-bnrand.onnx')));
   const conv = r.nodes.find((n) => n.name === '/model.22/cv2.0/cv2.0.0/conv/Conv')!;
   assert.deepEqual(conv.module, { index: 22, path: 'model.22.cv2.0.0.conv' });

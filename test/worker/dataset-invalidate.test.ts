@@ -37,7 +37,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('dataset invalidation in the worker', { timeout: 60_000 }, () => {
+describe('dataset invalidation in the worker', { timeout: 600_000 }, () => {
   test('datasetFiles names the YAML, the image and label folders, and the glob to watch them with', async () => {
     const ds = gen('files');
     const { client } = await testClient();

@@ -67,8 +67,10 @@ export function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Waits until `cond()` holds, polling; fails after `ms`. */
-export async function until(cond: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+/** Waits until `cond()` holds, polling; fails after `expectedMs` but never under 2 minutes (a net for
+ *  a signal that never comes, not a speed check: a loaded machine may take many times the usual time). */
+export async function until(cond: () => boolean, expectedMs = 5000, what = 'condition'): Promise<void> {
+  const ms = Math.max(expectedMs, 120_000);
   const t0 = Date.now();
   while (!cond()) {
     if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);

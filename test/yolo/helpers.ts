@@ -1,13 +1,11 @@
-// Shared by the YOLO tests: where the fixtures are (../shared/fixtures from the repo root, never
-// copied into the repo) and the model totals the checks compare.
-import { existsSync, readFileSync } from 'node:fs';
+// Shared by the YOLO tests: where the test data is (test/data/, see its README) and the model totals
+// the checks compare.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainGraph } from '../../src/core/graph/types';
 
-export const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
+export const FIXTURES = join(import.meta.dirname, '..', 'data');
 export const YAML_DIR = join(FIXTURES, 'yaml');
-export const haveFixtures = existsSync(join(FIXTURES, 'ground_truth.json')) && existsSync(YAML_DIR);
-export const skipNoFixtures = haveFixtures ? false : `fixtures not found at ${FIXTURES} (expected ../shared/fixtures next to the repo)`;
 
 export const readYamlFixture = (f: string) => readFileSync(join(YAML_DIR, f), 'utf8');
 

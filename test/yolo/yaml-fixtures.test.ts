@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildFromYamlText, buildGraphWithOutputs, prepareYaml } from '../../src/core/yolo/index';
 import { savedActivationsByModule } from '../../src/core/memory/saved';
-import { groundTruth, readYamlFixture, skipNoFixtures, totals } from './helpers';
+import { groundTruth, readYamlFixture, totals } from './helpers';
 
-describe('model YAML fixtures', { skip: skipNoFixtures }, () => {
+describe('model YAML fixtures', () => {
   // Unfused counts as the frameworks print them when building from the YAML (fixtures README,
   // ground_truth.json model_stats, and the YOLOv5 v7.0 / Ultralytics model summaries).
   const cases: [file: string, as: string, params: number][] = [

@@ -33,6 +33,7 @@ interface SmSpec {
 // Matched against nvidia-smi's name, first match wins (so 'H100 PCIe' precedes 'H100').
 const SM_TABLE: Array<[RegExp, SmSpec]> = [
   [/H100.*PCIe/i, { sms: 114, threadsPerSm: 2048 }],
+  [/\bB200\b/i, { sms: 148, threadsPerSm: 2048 }],
   [/\b(GH200|H200|H100|H800)\b/i, { sms: 132, threadsPerSm: 2048 }],
   [/\b(A100|A800)\b/i, { sms: 108, threadsPerSm: 2048 }],
   [/\bA30\b/i, { sms: 56, threadsPerSm: 2048 }],
@@ -47,9 +48,13 @@ const SM_TABLE: Array<[RegExp, SmSpec]> = [
   [/\bT4\b/i, { sms: 40, threadsPerSm: 1024 }],
   [/RTX 5090/i, { sms: 170, threadsPerSm: 1536 }],
   [/RTX 5080/i, { sms: 84, threadsPerSm: 1536 }],
+  [/RTX 5070 Ti/i, { sms: 70, threadsPerSm: 1536 }],
+  [/RTX 5070/i, { sms: 48, threadsPerSm: 1536 }],
+  [/RTX 5060 Ti/i, { sms: 36, threadsPerSm: 1536 }],
   [/RTX 4090/i, { sms: 128, threadsPerSm: 1536 }],
   [/RTX 4080 SUPER/i, { sms: 80, threadsPerSm: 1536 }],
   [/RTX 4080/i, { sms: 76, threadsPerSm: 1536 }],
+  [/RTX 4070 Ti SUPER/i, { sms: 66, threadsPerSm: 1536 }],
   [/RTX 4070 Ti/i, { sms: 60, threadsPerSm: 1536 }],
   [/RTX 4070/i, { sms: 46, threadsPerSm: 1536 }],
   [/RTX 4060 Ti/i, { sms: 34, threadsPerSm: 1536 }],
@@ -59,13 +64,19 @@ const SM_TABLE: Array<[RegExp, SmSpec]> = [
   [/RTX 3080 Ti/i, { sms: 80, threadsPerSm: 1536 }],
   [/RTX 3080/i, { sms: 68, threadsPerSm: 1536 }],
   [/RTX 3070/i, { sms: 46, threadsPerSm: 1536 }],
+  [/RTX 3060 Ti/i, { sms: 38, threadsPerSm: 1536 }],
   [/RTX 3060/i, { sms: 28, threadsPerSm: 1536 }],
+  [/RTX 3050/i, { sms: 20, threadsPerSm: 1536 }],
   [/RTX 2080 Ti/i, { sms: 68, threadsPerSm: 1024 }],
   [/GTX 1080 Ti/i, { sms: 28, threadsPerSm: 2048 }],
   [/GTX 1060/i, { sms: 10, threadsPerSm: 2048 }],
   [/GTX 1660 Ti/i, { sms: 24, threadsPerSm: 1024 }],
   [/GTX 1660/i, { sms: 22, threadsPerSm: 1024 }],
   [/GTX 1650/i, { sms: 14, threadsPerSm: 1024 }],
+  // Jetson Orin (compute capability 8.7: 1,536 threads per SM); nvidia-smi names them all "Orin"
+  [/AGX Orin 32GB/i, { sms: 14, threadsPerSm: 1536 }],
+  [/AGX Orin/i, { sms: 16, threadsPerSm: 1536 }],
+  [/Orin (NX|Nano)/i, { sms: 8, threadsPerSm: 1536 }],
 ];
 
 /** An unknown GPU (a --gpu-memory size, a name not in the table): a 128-SM, 1,536-thread card's

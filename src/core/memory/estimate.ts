@@ -317,7 +317,10 @@ export function simulateStep(t: StepTraces, inp: EstimateInputs): Omit<StepEstim
   const allocated = Math.max(alloc.peakAllocated, rp.peak);
   const reserved = Math.max(trainReserved, allocated);
   const activations = t.activationBytes;
-  const lossAndAssigner = at.lossAndAssigner ?? 0;
+  // the loss's and the label assigner's tensors at their own peak (in the loss phase), as the term is
+  // documented: at the step's overall peak they may already be freed (a pose or OBB model with few
+  // classes peaks in backward), which would show the assigner as 0 B although it ran
+  const lossAndAssigner = rp.maxByCat.lossAndAssigner ?? 0;
   const workspace = blasBytes + (at.workspace ?? 0);
   const context = cudaContext(inp.gpuName).bytes;
   const bytes: MemoryBytes = {

@@ -163,6 +163,8 @@ export interface ReplayResult {
   peakPhase: string;
   /** Live bytes of each category at the peak. */
   atPeak: Partial<Record<TraceCategory, number>>;
+  /** Each category's own largest live bytes during the step (not necessarily at the overall peak). */
+  maxByCat: Partial<Record<TraceCategory, number>>;
   marks: { phase: string; label: string; op: number | null; live: number }[];
 }
 
@@ -197,6 +199,7 @@ export function replay(events: TraceEvent[], base = 0, slots: TraceSlots = trace
   let phase = 'forward';
   let peakPhase = phase;
   let atPeak: Partial<Record<TraceCategory, number>> = {};
+  const maxByCat: Partial<Record<TraceCategory, number>> = {};
   const marks: { phase: string; label: string; op: number | null; live: number }[] = [];
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
@@ -205,6 +208,7 @@ export function replay(events: TraceEvent[], base = 0, slots: TraceSlots = trace
       bytes[k] = e.bytes;
       cats[k] = e.cat;
       byCat[e.cat] = (byCat[e.cat] ?? 0) + e.bytes;
+      maxByCat[e.cat] = Math.max(maxByCat[e.cat] ?? 0, byCat[e.cat]!);
       live += e.bytes;
       if (live > peak) {
         peak = live;
@@ -224,5 +228,5 @@ export function replay(events: TraceEvent[], base = 0, slots: TraceSlots = trace
       marks.push({ phase: e.phase, label: e.label, op: e.op, live });
     }
   }
-  return { peak, peakPhase, atPeak, marks };
+  return { peak, peakPhase, atPeak, maxByCat, marks };
 }
