@@ -133,12 +133,15 @@ band: ${r.errorBand.note}`);
 export function maxBatchLine(r: AnalysisResult): string {
   const margin = `with a ${(r.margin * 100).toFixed(0)}% margin`;
   if (r.maxBatch === 0) return `no batch fits at imgsz ${r.estimates[0]?.imgsz ?? '?'} ${margin}: not even ${r.estimates[0] && r.estimates[0].batch !== r.estimates[0].batchPerGpu ? 'one image per GPU' : 'batch 1'}`;
-  return `largest batch that fits ${margin}: ${r.maxBatchAtLeast ? `≥ ${r.maxBatch} (the most the estimator evaluates at this image size)` : r.maxBatch}`;
+  const surely = r.maxBatchTight !== undefined ? ' (surely: its upper bound fits)' : '';
+  return `largest batch that fits ${margin}: ${r.maxBatchAtLeast ? `≥ ${r.maxBatch} (the most the estimator evaluates at this image size)` : r.maxBatch}${surely}`;
 }
 
 /** For an estimate that does not fit: what it needs and how far over the usable memory that is. */
 function overLine(e: AnalysisResult['estimates'][number], r: AnalysisResult): string | null {
-  if (e.fits !== false || !r.gpu) return null;
+  // over the usable memory means the estimate itself does not fit (a 'tight' run fits, its band may not)
+  const over = e.verdict !== undefined ? e.verdict === 'does-not-fit' : e.fits === false;
+  if (!over || !r.gpu) return null;
   const usable = r.gpu.totalBytes * (1 - r.margin);
   const need = e.limitedBy === 'validation' && e.validationDevice !== null ? e.validationDevice : e.neededDevice;
   const what = e.limitedBy === 'validation' ? 'validation needs' : 'needs';

@@ -13,7 +13,7 @@ export function autoBatchProblem(run: TrainingRun, result: AnalysisResult): Batc
   const auto = result.autoBatch;
   const est = result.estimates[0];
   const gpu = result.gpu;
-  if (!setting || !auto || !est || !gpu || est.batch !== auto.batch || est.fits !== false) return null;
+  if (!setting || !auto || !est || !gpu || est.batch !== auto.batch || !doesNotFit(est)) return null;
   const usable = gpu.totalBytes * (1 - result.margin);
   const message =
     `AutoBatch will pick ≈${auto.batch} on ${gpu.name}; training at ${auto.batch} needs ${formatBytes(est.neededDevice)}, ` +
@@ -25,4 +25,9 @@ export function autoBatchProblem(run: TrainingRun, result: AnalysisResult): Batc
     problem.fix = { range: setting.range, batch: result.maxBatch, title: `Set batch to ${result.maxBatch} (largest that fits) instead of AutoBatch` };
   }
   return problem;
+}
+
+/** The estimate itself does not fit (a 'tight' pick fits; only its band's upper bound may not). */
+function doesNotFit(est: { fits: boolean | null; verdict?: string | null }): boolean {
+  return est.verdict !== undefined && est.verdict !== null ? est.verdict === 'does-not-fit' : est.fits === false;
 }

@@ -106,9 +106,10 @@ test('yolo-mem models lists every built-in name by family and task', async () =>
 });
 
 test('an unknown model name says whether it is a family not modelled yet or a typo', async () => {
-  const family = await run('estimate', 'rtdetr-l');
+  // YOLOE is an Ultralytics family not modelled yet (rtdetr, yolov9, yolo26 ... are built in now)
+  const family = await run('estimate', 'yoloe-11s-seg');
   assert.equal(family.code, EXIT_ANALYSIS_FAILED);
-  assert.match(family.err, /^yolo-mem: rtdetr-l: rtdetr is an Ultralytics model family this version does not model yet \(built in: yolov8, yolo11, /);
+  assert.match(family.err, /^yolo-mem: yoloe-11s-seg: yoloe is an Ultralytics model family this version does not model yet \(built in: /);
   assert.equal(family.err.split('\n').filter(Boolean).length, 1);
   const typo = await run('estimate', 'yolo11nn');
   assert.match(typo.err, /^yolo-mem: yolo11nn: not a .onnx or model .yaml file, and not a built-in model name \(a typo\? the nearest names: yolo11n[,;]/);

@@ -97,6 +97,6 @@ export function yamlCases(dir: string): CorpusCase[] {
   add('yaml-too-many-rows', 'nc: 2\nbackbone:\n' + '  - [-1, 1, Conv, [16, 3, 1]]\n'.repeat(1001), exact('yaml-too-many-rows.yaml: too many rows (1001, at most 1000)'), '1001 rows');
   add('yaml-head-unknown', BASE_YAML.replace('Detect, [nc]', 'Detect, [nc, "x", "y"]'), exact('yaml-head-unknown.yaml: head[0]: Detect got too many arguments: ["nc","x","y"]'), 'Detect with junk args');
   add('yaml-concat-mismatch', BASE_YAML.replace('  - [[2, 5], 1, Detect, [nc]]', '  - [[2, 5], 1, Concat, [1]]\n  - [[-1], 1, Detect, [nc]]'), re('^yaml-concat-mismatch\\.yaml: .+$'), 'Concat of two resolutions');
-  add('yaml-no-head', BASE_YAML.replace('head:\n  - [[2, 5], 1, Detect, [nc]]\n', ''), exact("yaml-no-head.yaml: backbone[5]: the last row must be a Detect, Segment, Pose, OBB or Classify head, got 'SPPF'"), 'a backbone alone');
+  add('yaml-no-head', BASE_YAML.replace('head:\n  - [[2, 5], 1, Detect, [nc]]\n', ''), exact("yaml-no-head.yaml: backbone[5]: the last row must be a Detect, Segment, Pose, OBB or Classify head (or their YOLO26 forms), got 'SPPF'"), 'a backbone alone');
   return cases;
 }

@@ -200,7 +200,7 @@ describe('status text and sidebar rows', () => {
     assert.match(b.text, /^\$\(error\) b256 needs /);
     assert.equal(b.tone, 'error');
     // the recommended batch reads "fits", never a warning
-    const atMax = statusForResult({ ...big, estimates: [{ ...big.estimates[0]!, batch: big.maxBatch!, fits: true, limitedBy: null }] }, big.maxBatch);
+    const atMax = statusForResult({ ...big, estimates: [{ ...big.estimates[0]!, batch: big.maxBatch!, fits: true, verdict: 'fits', limitedBy: null }] }, big.maxBatch);
     assert.equal(atMax.tone, undefined);
     assert.match(atMax.text, /^\$\(pass\) /);
     assert.equal(statusForGpu({ ...gpu8, usedBytes: 3 * GiB }, null).text, '$(chip) GPU 3.0/8.0 GiB');

@@ -15,7 +15,7 @@ import { PanelController } from '../../src/extension/panel/panelController';
 import type { HostToPanelMessage, PanelState } from '../../src/protocol/webview';
 import { root } from '../worker/helpers';
 import { makeHarness, SMI_GPU, until, type Harness } from './analyzer-harness';
-import { fireFileEvent, watchers } from './fake-vscode';
+import { fireFileEvent, Uri, watchers, workspace } from './fake-vscode';
 
 const DEBOUNCE_MS = 100;
 const cleanups: (() => void)[] = [];
@@ -24,6 +24,8 @@ after(() => cleanups.forEach((c) => c()));
 async function setup(opts: { gpuWaitMs: number }): Promise<{ h: Harness; datasets: DatasetWatchers }> {
   const h = await makeHarness(opts);
   // Before any document is analysed: the watchers follow the analyzer's updates.
+  // the dataset sits in the workspace folder: only there are its folders watched
+  workspace.workspaceFolders = [{ uri: Uri.file(h.dir) }];
   const datasets = watchDatasets(h.analyzer, h.estimates, h.client, (l) => h.log.info(l), DEBOUNCE_MS);
   cleanups.push(() => {
     datasets.dispose();

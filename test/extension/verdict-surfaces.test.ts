@@ -60,15 +60,15 @@ test('diagnostics: "tight" is information with a fix to the sure batch, and the 
 test('status bar and hover: warning tone, upper bound and the two max batches', () => {
   const s = statusForResult(tight);
   assert.equal(s.tone, 'warning');
-  assert.match(s.text, /⚠/);
+  assert.match(s.text, /^\$\(warning\) /);
   assert.match(s.tooltip, /Upper bound: /);
   assert.match(s.tooltip, new RegExp(`may fit up to ${probe.maxBatchTight}`));
   const md = renderHoverCard(tight);
-  assert.match(md, /⚠️ \*\*batch \d+: fits, but tight/);
+  assert.match(md, /\$\(warning\) \*\*batch \d+ fits, but tight/);
   assert.match(md, /Band: reserved .* \(estimate\) to .* \(upper bound\)/);
   assert.match(md, /dataset unknown: density assumed, a dense dataset can need several times more/);
   assert.match(md, new RegExp(`may fit up to ${probe.maxBatchTight}`));
-  assert.match(renderHoverCard(sure), /✅ \*\*batch \d+: fits\*\*/);
+  assert.match(renderHoverCard(sure), /\$\(pass\) \*\*batch \d+ fits\*\*/);
 });
 
 test('panel chart: the band between the estimate and its upper bound, and the tight range described', () => {

@@ -78,13 +78,13 @@ test("a marker on batch=0.9 when AutoBatch's pick will not fit by the estimate, 
   const gpu = { name: 'GPU with 8.0 GiB', totalBytes: 8 * 2 ** 30, source: 'flag' };
   // A 30 % safety margin: 5.6 GiB usable, below what training at AutoBatch's 90 % pick needs.
   const r = await analyze({ model: 'yolov8s', imgsz: 640, autoBatchFraction: 0.9, gpu, margin: 0.3, objectsPerImage: 8 });
-  assert.equal(r.estimates[0].fits, false, 'the pick does not fit with a 30 % margin');
+  assert.equal(r.estimates[0].verdict, 'does-not-fit', 'the pick does not fit with a 30 % margin');
   const p = autoBatchProblem(run, r)!;
   assert.match(p.message, new RegExp(`^AutoBatch will pick ≈${r.autoBatch!.batch} on GPU with 8.0 GiB; training at ${r.autoBatch!.batch} needs`));
   assert.deepEqual(p.range, run.settings.batch!.range);
   assert.equal(p.fix?.batch, r.maxBatch);
   // With the default 10 % margin the same pick fits: no marker.
   const ok = await analyze({ model: 'yolov8s', imgsz: 640, autoBatchFraction: 0.9, gpu, objectsPerImage: 8 });
-  assert.equal(ok.estimates[0].fits, true);
+  assert.notEqual(ok.estimates[0].verdict, 'does-not-fit');
   assert.equal(autoBatchProblem(run, ok), null);
 });

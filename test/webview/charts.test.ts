@@ -179,7 +179,7 @@ test('verdicts: fits, out of memory, unknown; tight only from the core verdict, 
   assert.equal(verdictOf({ fits: true, bytes: { ...e.bytes, device: 0.95 * 0.9 * 8 * GIB } }, 8 * GIB, 0.1), 'fits');
   assert.equal(verdictOf({ ...e, verdict: 'tight' }, 8 * GIB, 0.1), 'tight');
   assert.equal(verdictOf({ ...e, fits: false, verdict: 'does-not-fit' }, 8 * GIB, 0.1), 'oom');
-  assert.equal(verdictOf({ ...e, fits: false }, 8 * GIB, 0.1), 'oom');
+  assert.equal(verdictOf({ ...e, fits: false, verdict: undefined }, 8 * GIB, 0.1), 'oom');
   assert.equal(verdictOf({ ...e, fits: false, verdict: 'tight' }, 8 * GIB, 0.1), 'tight');
   assert.equal(verdictOf({ ...e, fits: null }, null, 0.1), 'unknown');
   assert.equal(verdictOf(null, 8 * GIB, 0.1), 'pending');
