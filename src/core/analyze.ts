@@ -242,7 +242,8 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
   const maxBatchTight = searchTight === null ? null : searchTight.batch;
   // to twice the max batch, but never past what the search itself may evaluate (its validation at 2x
   // batch stays within the graph builders' limit)
-  const curveTop = options.curveMax ?? Math.min(Math.max(64, 2 * (maxBatch ?? 32)), searchLimitPerGpu(imgsz) * gpus);
+  // to twice the largest batch that may fit, so the chart shows where the estimate itself stops fitting
+  const curveTop = options.curveMax ?? Math.min(Math.max(64, 2 * (maxBatchTight ?? maxBatch ?? 32)), searchLimitPerGpu(imgsz) * gpus);
   const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
     const e = evaluate(b);
     const v = verdict(e);

@@ -60,7 +60,7 @@ describe('.pt checkpoints', { timeout: 300_000 }, () => {
     await s.screenshot('checkpoint-hover');
     assert.match(text, /\bbest\b/, text);
     assert.match(text, /imgsz 160/, text);
-    assert.match(text, /batch 8: /, text);
+    assert.match(text, /batch 8 /, text);
   });
 
   test('the sidebar lists the workspace checkpoints', async () => {

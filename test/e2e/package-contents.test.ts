@@ -47,7 +47,7 @@ test('the .vsix ships the user guide as its page, ThirdPartyNotices.txt, and not
   for (const pkg of ['yaml', 'vscode-jsonrpc', 'web-tree-sitter', 'tree-sitter-python', 'onnxruntime-node', 'onnxruntime-common', '@vscode/webview-ui-toolkit', '@vscode/codicons', '@microsoft/fast-element']) {
     assert.match(notices, new RegExp(`^${pkg.replace(/[/.]/g, '\\$&')} \\d+\\.\\d+\\.\\d+ \\(`, 'm'), pkg);
   }
-  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/|media\/|docs\/|package\.json|readme\.md|changelog\.md|LICENSE\.txt|ThirdPartyNotices\.txt))/;
+  const allowed = /^(\[Content_Types\]\.xml|extension\.vsixmanifest|extension\/(dist\/|media\/|docs\/|probe\/measure\.py|package\.json|readme\.md|changelog\.md|LICENSE\.txt|ThirdPartyNotices\.txt))/;
   assert.deepEqual([...zip.keys()].filter((n) => !allowed.test(n)), []);
   assert.ok(![...zip.keys()].some((n) => n.endsWith('bundled-packages.json')), 'the build record is not shipped');
 });
