@@ -2,7 +2,7 @@
 // memory summary for each batch asked. `--layers` prints every training op instead of modules.
 
 import { formatBytes, formatCount } from '../../webview/shared/format';
-import { needsPhrase } from '../../webview/shared/memory';
+import { needsPhrase, verdictOf } from '../../webview/shared/memory';
 import type { AnalysisResult, LayerRow } from '../core/result';
 
 interface Row {
@@ -139,9 +139,9 @@ export function maxBatchLine(r: AnalysisResult): string {
 
 /** For an estimate that does not fit: what it needs and how far over the usable memory that is. */
 function overLine(e: AnalysisResult['estimates'][number], r: AnalysisResult): string | null {
-  // over the usable memory means the estimate itself does not fit (a 'tight' run fits, its band may not)
-  const over = e.verdict !== undefined ? e.verdict === 'does-not-fit' : e.fits === false;
-  if (!over || !r.gpu) return null;
+  // over the usable memory means the estimate itself does not fit (a 'tight' run fits, its band may
+  // not): the same judge as every other surface
+  if (!r.gpu || verdictOf(e, r.gpu.totalBytes, r.margin) !== 'oom') return null;
   const usable = r.gpu.totalBytes * (1 - r.margin);
   const need = e.limitedBy === 'validation' && e.validationDevice !== null ? e.validationDevice : e.neededDevice;
   const what = e.limitedBy === 'validation' ? 'validation needs' : 'needs';

@@ -6,6 +6,7 @@
 import type { AnalysisResult } from '../core/result';
 import type { TrainingRun } from '../core/scripts/types';
 import { formatBytes } from '../../webview/shared/format';
+import { verdictOf } from '../../webview/shared/memory';
 import type { BatchProblem } from './batch-diagnostics';
 
 export function autoBatchProblem(run: TrainingRun, result: AnalysisResult): BatchProblem | null {
@@ -13,7 +14,7 @@ export function autoBatchProblem(run: TrainingRun, result: AnalysisResult): Batc
   const auto = result.autoBatch;
   const est = result.estimates[0];
   const gpu = result.gpu;
-  if (!setting || !auto || !est || !gpu || est.batch !== auto.batch || !doesNotFit(est)) return null;
+  if (!setting || !auto || !est || !gpu || est.batch !== auto.batch || verdictOf(est, gpu.totalBytes, result.margin) !== 'oom') return null;
   const usable = gpu.totalBytes * (1 - result.margin);
   const message =
     `AutoBatch will pick ≈${auto.batch} on ${gpu.name}; training at ${auto.batch} needs ${formatBytes(est.neededDevice)}, ` +
@@ -27,7 +28,3 @@ export function autoBatchProblem(run: TrainingRun, result: AnalysisResult): Batc
   return problem;
 }
 
-/** The estimate itself does not fit (a 'tight' pick fits; only its band's upper bound may not). */
-function doesNotFit(est: { fits: boolean | null; verdict?: string | null }): boolean {
-  return est.verdict !== undefined && est.verdict !== null ? est.verdict === 'does-not-fit' : est.fits === false;
-}
