@@ -15,6 +15,7 @@ import { largestFittingBatch, searchLimitPerGpu } from './max-batch';
 import { deploymentWhatIf } from './memory/deployment';
 import { accumulationSteps, simulateStep, traceStepGraphs, type Optimizer, type StepEstimate } from './memory/estimate';
 import { traceScaler, type TraceAnchor, type TraceScaler } from './memory/batch-scaling';
+import { StepMemo } from './memory/step-memo';
 import { deployGflops, deployParams } from './memory/deploy-stats';
 import { openModel, type ModelSource } from './model-source';
 import type { AnalyzeOptions } from './options';
@@ -67,6 +68,13 @@ interface Evaluated {
   step: Omit<StepEstimate, 'saved'> & { saved?: StepEstimate['saved'] };
   graph: TrainGraph | null;
   validationDevice: number | null;
+}
+
+/** Steps already estimated for an opened model (memory/step-memo.ts). */
+const STEPS = new StepMemo<{ step: Evaluated['step']; graph: TrainGraph | null }>();
+/** capToGpu rewrites a step's byte figures for the GPU at hand: the memo keeps its own copy. */
+function copyStep(step: Evaluated['step']): Evaluated['step'] {
+  return { ...step, bytes: { ...step.bytes } };
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
@@ -171,7 +179,12 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     const scaler = traced || ctx.traceEveryBatch ? null : scalers.get(key);
     let graph: TrainGraph | null = null;
     let step: Evaluated['step'];
-    if (scaler) {
+    const memoKey = `${imgsz}|${options.pruneRatio ?? 0}|${precision}|${gpus}|${gpu?.name ?? ''}|${perGpu}|${key}`;
+    const remembered = ctx.traceEveryBatch ? undefined : STEPS.get(source, memoKey);
+    if (remembered && (remembered.graph || !traced)) {
+      graph = remembered.graph;
+      step = copyStep(remembered.step);
+    } else if (scaler) {
       step = simulateStep(scaler(perGpu), inputs);
     } else {
       graph = withLoss(source.build(perGpu, imgsz, options.pruneRatio ?? 0), objs, positives);
@@ -185,6 +198,8 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
         if (mine.length === 2) scalers.set(key, traceScaler(mine[0]!, mine[1]!));
       }
     }
+    // the every-batch tracing path neither reads nor feeds the memo: it is the reference scaled steps are tested against
+    if (!ctx.traceEveryBatch && (!remembered || (traced && !remembered.graph))) STEPS.set(source, memoKey, { step: copyStep(step), graph });
     const validationDevice = step.validationReserved === null ? null : step.validationReserved + step.bytes.cudaContext;
     if (gpu) capToGpu(step, gpu.totalBytes);
     const e = { batch, step, graph, validationDevice };
@@ -236,15 +251,17 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     assumptions.unshift(`AutoBatch will pick ≈${autoBatch.batch} on this GPU (${Math.round(autoBatch.fraction * 100)} % of ${(autoBatch.availableBytes / 2 ** 30).toFixed(1)} GiB available); training at ${autoBatch.batch} needs ${(e.neededDevice / 2 ** 30).toFixed(1)} GiB${verdict}`);
   }
   // two answers from the same search (core/max-batch.ts): the largest batch that surely fits, and the largest that may
-  const search = usable === null ? null : largestFittingBatch((b) => sure(evaluate(b)) === true, gpus, imgsz);
+  // `quick` (the panel's first answer, shown while the rest computes) skips the search and the curve
+  const searching = usable !== null && !options.quick;
+  const search = !searching ? null : largestFittingBatch((b) => sure(evaluate(b)) === true, gpus, imgsz);
   const maxBatch = search === null ? null : search.batch;
-  const searchTight = usable === null ? null : largestFittingBatch((b) => fits(evaluate(b)) === true, gpus, imgsz);
+  const searchTight = !searching ? null : largestFittingBatch((b) => fits(evaluate(b)) === true, gpus, imgsz);
   const maxBatchTight = searchTight === null ? null : searchTight.batch;
   // to twice the max batch, but never past what the search itself may evaluate (its validation at 2x
   // batch stays within the graph builders' limit)
   // to twice the largest batch that may fit, so the chart shows where the estimate itself stops fitting
   const curveTop = options.curveMax ?? Math.min(Math.max(64, 2 * (maxBatchTight ?? maxBatch ?? 32)), searchLimitPerGpu(imgsz) * gpus);
-  const curve: CurvePoint[] = curveBatches(curveTop, gpus).map((b) => {
+  const curve: CurvePoint[] = (options.quick ? [...new Set(batches)].sort((a, b) => a - b) : curveBatches(curveTop, gpus)).map((b) => {
     const e = evaluate(b);
     const v = verdict(e);
     return { batch: b, allocated: e.step.bytes.allocated, reserved: e.step.bytes.reserved, device: needed(e), upperDevice: upperOf(e).device, fits: v === null ? null : v === 'fits', verdict: v };
@@ -284,7 +301,7 @@ export async function analyze(requested: AnalyzeOptions, ctx: AnalyzeContext = {
     if (i >= 0) assumptions.splice(i, 1);
   }
   if (searchTight?.atLimit) assumptions.push(`batch ${searchTight.batch} (the most the estimator evaluates at imgsz ${imgsz}) still fits: the largest batch is at least ${searchTight.batch}`);
-  return { schemaVersion: RESULT_SCHEMA_VERSION, model, gpu, estimates, maxBatch, maxBatchAtLeast: search?.atLimit ?? false, maxBatchTight, errorBand, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions, ...(autoBatch !== undefined ? { autoBatch } : {}) };
+  return { schemaVersion: RESULT_SCHEMA_VERSION, model, gpu, estimates, maxBatch, maxBatchAtLeast: search?.atLimit ?? false, maxBatchTight, errorBand, margin, layers, lossLayers, curve, timeline, deployment, dataset: dataset?.summary ?? null, assumptions, ...(autoBatch !== undefined ? { autoBatch } : {}), ...(options.quick ? { partial: true } : {}) };
 }
 
 /** Why a verdict is not 'fits', in one sentence (shown by the CLI, the hover and diagnostics). */

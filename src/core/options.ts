@@ -45,4 +45,7 @@ export interface AnalyzeOptions {
   autoBatchFraction?: number;
   /** Compute the memory-vs-batch curve up to this batch (default: 2 x max batch, at least 64). */
   curveMax?: number;
+  /** The verdict at the asked batches only: no max-batch search, the curve holds just those batches, and
+   *  the result says `partial: true`. The panel shows it first and then the full analysis (issue #15). */
+  quick?: boolean;
 }

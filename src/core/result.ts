@@ -240,6 +240,9 @@ export interface AnalysisResult {
   lossLayers: LayerRow[];
   /** Memory vs batch, for the chart. */
   curve: CurvePoint[];
+  /** True for a `quick` analysis: maxBatch and maxBatchTight are null because they were not searched,
+   *  and the curve holds only the asked batches. Absent in a full analysis. */
+  partial?: boolean;
   /** Live memory through one training step at the first estimate's batch. */
   timeline: TimelinePoint[];
   deployment: Deployment;

@@ -121,6 +121,10 @@ export function validateOptions(opts: AnalyzeOptions): { options: AnalyzeOptions
   if (opts.pruneRatio !== undefined) out.pruneRatio = numIn('pruneRatio', opts.pruneRatio, ...OPTION_LIMITS.pruneRatio);
   if (opts.datasetImages !== undefined) out.datasetImages = intIn('datasetImages', opts.datasetImages, OPTION_LIMITS.datasetImages);
   if (opts.epochs !== undefined) out.epochs = intIn('epochs', opts.epochs, OPTION_LIMITS.epochs);
+  if (opts.quick !== undefined) {
+    if (typeof opts.quick !== 'boolean') throw new OptionsError(`quick must be true or false, got ${show(opts.quick)}`);
+    out.quick = opts.quick;
+  }
   if (opts.amp !== undefined && typeof opts.amp !== 'boolean') throw new OptionsError(`amp must be true or false, got ${show(opts.amp)}`);
   if (opts.optimizer !== undefined && !OPTIMIZERS.includes(opts.optimizer)) throw new OptionsError(`optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${show(opts.optimizer)}`);
   if (opts.deployPrecision !== undefined && !DEPLOY.includes(opts.deployPrecision)) throw new OptionsError(`deployPrecision must be one of ${DEPLOY.join(', ')}, got ${show(opts.deployPrecision)}`);

@@ -423,6 +423,7 @@ export function validateResult(v: unknown, at = 'result'): AnalysisResult {
   };
   arr(o.layers, `${at}.layers`, MAX_LAYERS).forEach(checkRow('layers'));
   arr(o.lossLayers, `${at}.lossLayers`, MAX_LAYERS).forEach(checkRow('lossLayers'));
+  if (o.partial !== undefined) bool(o.partial, `${at}.partial`);
   arr(o.curve, `${at}.curve`, 100000).forEach((c, i) => {
     const co = obj(c, `${at}.curve[${i}]`);
     for (const k of ['batch', 'allocated', 'reserved', 'device'] as const) num(co[k], `${at}.curve[${i}].${k}`);

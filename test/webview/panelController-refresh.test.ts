@@ -71,7 +71,8 @@ function harness(options: AnalyzeOptions, planning: GpuInfo | null, result: Anal
         posted.push(structuredClone(m));
         return true;
       },
-      estimate: (o, token) => new Promise<AnalysisResult>((resolve) => calls.push({ options: structuredClone(o), token, resolve })),
+      // the verdict-first quick estimate answers at once; the full one waits for the test
+      estimate: (o, token) => (o.quick ? Promise.resolve({ ...sampleResult(), partial: true }) : new Promise<AnalysisResult>((resolve) => calls.push({ options: structuredClone(o), token, resolve }))),
       showLog: () => undefined,
       copyText: async () => undefined,
       saveText: async () => undefined,

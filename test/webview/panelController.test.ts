@@ -17,6 +17,7 @@ interface Call {
 function harness(initial: AnalysisResult | null = null, gpuNow: GpuInfo | null = null) {
   const posted: HostToPanelMessage[] = [];
   const calls: Call[] = [];
+  const quick: AnalyzeOptions[] = [];
   const logs: string[] = [];
   const saved: { name: string; text: string }[] = [];
   const copied: string[] = [];
@@ -28,7 +29,15 @@ function harness(initial: AnalysisResult | null = null, gpuNow: GpuInfo | null =
         posted.push(structuredClone(m));
         return true;
       },
-      estimate: (options, token) => new Promise<AnalysisResult>((resolve, reject) => calls.push({ options, token, resolve, reject })),
+      // the controller asks for the verdict first (quick) and then the full analysis: quick answers come
+      // at once (recorded apart), the full ones wait for the test to resolve them
+      estimate: (options, token) => {
+        if (options.quick) {
+          quick.push(options);
+          return Promise.resolve({ ...sampleResult({ batch: options.batch?.[0] ?? 16 }), maxBatch: null, maxBatchTight: null, partial: true });
+        }
+        return new Promise<AnalysisResult>((resolve, reject) => calls.push({ options, token, resolve, reject }));
+      },
       showLog: () => showLog++,
       copyText: async (t) => {
         copied.push(t);
@@ -44,7 +53,7 @@ function harness(initial: AnalysisResult | null = null, gpuNow: GpuInfo | null =
     gpuNow,
   );
   const states = () => posted.filter((m): m is PanelStateMessage => m.type === 'panelState').map((m) => m.state);
-  return { c, posted, calls, logs, saved, copied, states, showLogCount: () => showLog, setSaveAnswer: (a: string | undefined) => (saveAnswer = a) };
+  return { c, posted, calls, quick, logs, saved, copied, states, showLogCount: () => showLog, setSaveAnswer: (a: string | undefined) => (saveAnswer = a) };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -78,17 +87,24 @@ test('a newer request cancels the older one, and the older reply is dropped', as
   const first = h.c.handle({ type: 'setOptions', seq: 1, patch: { batch: 8 } });
   const second = h.c.handle({ type: 'setOptions', seq: 2, patch: { batch: 64 } });
   await tick();
-  assert.equal(h.calls.length, 2);
-  assert.equal(h.calls[0]!.token.isCancellationRequested, true);
-  assert.equal(h.calls[1]!.token.isCancellationRequested, false);
-  h.calls[1]!.resolve(sampleResult({ batch: 64 }));
+  // both asked their quick verdict; the older one's answer came after the newer request took over,
+  // so it was dropped and its full analysis never asked
+  assert.equal(h.quick.length, 2);
+  assert.equal(h.calls.length, 1);
+  assert.deepEqual(h.calls[0]!.options.batch, [64]);
+  assert.equal(h.calls[0]!.token.isCancellationRequested, false);
+  const third = h.c.handle({ type: 'setOptions', seq: 3, patch: { batch: 8 } });
+  await tick();
+  assert.equal(h.calls[0]!.token.isCancellationRequested, true, 'a newer request cancels the running full analysis');
+  h.calls[1]!.resolve(sampleResult({ batch: 8 }));
+  await third;
+  h.calls[0]!.resolve(sampleResult({ batch: 64 })); // late reply to the cancelled request
   await second;
-  h.calls[0]!.resolve(sampleResult({ batch: 8 })); // late reply to the cancelled request
   await first;
   const last = h.states().at(-1)!;
-  assert.equal(last.result!.estimates[0]!.batch, 64);
-  assert.equal(last.resultSeq, 2);
-  assert.ok(!h.states().some((s) => s.result?.estimates[0]!.batch === 8));
+  assert.equal(last.result!.estimates[0]!.batch, 8);
+  assert.equal(last.resultSeq, 3);
+  assert.ok(!h.states().some((s) => s.result?.estimates[0]!.batch === 64 && !s.result.partial), 'the cancelled full reply never reaches the panel');
 });
 
 test('an out-of-order seq from the webview is ignored', async () => {
@@ -231,4 +247,35 @@ test('readableError keeps the first line and caps it', () => {
   assert.equal(readableError('plain'), 'plain');
   assert.equal(readableError({}), 'Unknown error');
   assert.equal(readableError(new Error('x'.repeat(900))).length, 498);
+});
+
+test('verdict first: the quick result (partial, still busy) is posted before the full analysis', async () => {
+  const h = harness(sampleResult());
+  const done = h.c.handle({ type: 'setOptions', seq: 1, patch: { batch: 40 } });
+  await tick();
+  assert.deepEqual(h.quick, [{ model: 'yolov8n.pt', batch: [40], quick: true }]);
+  assert.equal(h.calls.length, 1, 'the full analysis is asked right after');
+  assert.equal(h.calls[0]!.options.quick, undefined);
+  const interim = h.states().at(-1)!;
+  assert.equal(interim.busy, true);
+  assert.equal(interim.result!.partial, true);
+  assert.equal(interim.result!.estimates[0]!.batch, 40, 'the new batch\'s verdict, not the old one');
+  assert.equal(interim.resultSeq, 1);
+  h.calls[0]!.resolve(sampleResult({ batch: 40 }));
+  await done;
+  const last = h.states().at(-1)!;
+  assert.equal(last.busy, false);
+  assert.equal(last.result!.partial, undefined);
+});
+
+test('export while only the quick result is in says to wait', async () => {
+  const h = harness(sampleResult());
+  const done = h.c.handle({ type: 'setOptions', seq: 1, patch: { batch: 40 } });
+  await tick();
+  await h.c.handle({ type: 'export', format: 'markdown' });
+  const notice = h.posted.filter((m) => m.type === 'notice').at(-1);
+  assert.ok(notice && notice.type === 'notice' && /still computing/.test(notice.text), JSON.stringify(notice));
+  assert.deepEqual(h.copied, []);
+  h.calls[0]!.resolve(sampleResult({ batch: 40 }));
+  await done;
 });

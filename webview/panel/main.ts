@@ -172,7 +172,8 @@ function fact(label: string, value: string, title = ''): string {
 function renderHeader(s: PanelState): void {
   const h = buildHeader(s);
   $('busy').classList.toggle('active', s.busy);
-  document.body.classList.toggle('busy', s.busy);
+  // dim what is stale: everything while an estimate runs, but a quick result's verdict is fresh
+  document.body.classList.toggle('busy', s.busy && s.result?.partial !== true);
   if (!h) {
     $('model-name').textContent = s.options.model;
     $('facts').innerHTML = '';
@@ -194,7 +195,12 @@ function renderHeader(s: PanelState): void {
     fact(`Deploy (${h.deployPrecision})`, h.deployBytes.text, 'Weights file size at the deployment precision'),
   ].join('');
   const tightLine = h.maxBatchTight.value !== null ? ` (may fit up to ${h.maxBatchTight.text})` : '';
-  const maxLine = h.maxBatch.value !== null ? `<span class="max-batch">Largest batch that fits: <strong>${h.maxBatch.text}</strong>${tightLine}</span>` : '';
+  // a quick result (verdict first) has no search yet: say it is coming rather than leave a gap
+  const maxLine = s.result?.partial
+    ? `<span class="max-batch">Largest batch that fits: <span class="codicon codicon-loading codicon-modifier-spin" aria-hidden="true"></span> searching…</span>`
+    : h.maxBatch.value !== null
+      ? `<span class="max-batch">Largest batch that fits: <strong>${h.maxBatch.text}</strong>${tightLine}</span>`
+      : '';
   $('verdict').className = `verdict verdict-${h.verdict}`;
   $('verdict').innerHTML =
     `<span class="codicon codicon-${VERDICT_ICON[h.verdict]}" aria-hidden="true"></span>` +
@@ -245,7 +251,13 @@ function renderCharts(s: PanelState): void {
   const vram = r.gpu?.totalBytes ?? null;
   $('h-breakdown').textContent = e ? `Breakdown at batch ${e.batch}` : 'Breakdown';
   $('breakdown').innerHTML = e ? renderBreakdown(e.bytes, vram, r.margin, { ...BAR_GEOMETRY, width: widthOf('breakdown') }, neededOf(e)) : '<p class="empty">No estimate in this result.</p>';
-  $('curve').innerHTML = renderCurveChart({ curve: r.curve, vramBytes: vram, margin: r.margin, currentBatch: e?.batch ?? 1, maxBatch: r.maxBatch, maxBatchTight: r.maxBatchTight ?? null }, { ...CURVE_GEOMETRY, width: widthOf('curve') });
+  // the quick result's curve is just the asked batch: keep the last full curve on screen, dimmed,
+  // until the full analysis replaces it (the panel never blanks, issue #15)
+  const curveBox = $('curve');
+  curveBox.classList.toggle('stale', r.partial === true);
+  if (r.partial) {
+    if (!curveBox.querySelector('svg')) curveBox.innerHTML = `<p class="empty">Computing the memory-vs-batch curve…</p>`;
+  } else curveBox.innerHTML = renderCurveChart({ curve: r.curve, vramBytes: vram, margin: r.margin, currentBatch: e?.batch ?? 1, maxBatch: r.maxBatch, maxBatchTight: r.maxBatchTight ?? null }, { ...CURVE_GEOMETRY, width: widthOf('curve') });
   renderTimeline();
 }
 

@@ -238,8 +238,14 @@ export class PanelController {
     this.state = { ...this.state, options, busy: true };
     this.resend();
     try {
-      const result = await this.deps.estimate(options, source.token);
+      // Verdict first: the asked batch alone takes a few milliseconds, the max-batch search and the
+      // curve (~25 more batch sizes) follow; the panel shows the verdict while they compute.
+      const quick = await this.deps.estimate({ ...options, quick: true }, source.token);
       if (ticket !== this.ticket || this.disposed) return; // a newer request owns the panel now
+      this.state = { ...this.state, result: quick, resultSeq: this.webviewSeq, error: null };
+      this.resend();
+      const result = await this.deps.estimate(options, source.token);
+      if (ticket !== this.ticket || this.disposed) return;
       this.state = { ...this.state, result, resultSeq: this.webviewSeq, busy: false, error: null };
     } catch (e) {
       if (ticket !== this.ticket || this.disposed) return;
@@ -255,8 +261,8 @@ export class PanelController {
 
   private async export(format: 'markdown' | 'csv' | 'json'): Promise<void> {
     const r = this.state.result;
-    if (!r) {
-      this.notice('error', 'Nothing to export yet: no estimate has finished.');
+    if (!r || r.partial) {
+      this.notice('error', r ? 'The estimate is still computing its largest batch and curve: export again in a moment.' : 'Nothing to export yet: no estimate has finished.');
       return;
     }
     try {
