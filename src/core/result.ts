@@ -103,6 +103,10 @@ export interface Estimate {
   upper: { reserved: number; device: number };
   /** Why the verdict is 'tight' (or 'does-not-fit'), in one sentence; null for 'fits'. */
   verdictReason: string | null;
+  /** Present when measurements on this machine decided the verdict (core/measure/apply.ts): the
+   *  measured device figure at this batch, or the estimate scaled by one at `fromBatch`; bytes null
+   *  when the measurement ran out of memory. Added by the extension, never by the estimator. */
+  measured?: { source: 'measured' | 'scaled'; bytes: number | null; fromBatch: number; note: string };
 }
 
 export type Verdict = 'fits' | 'tight' | 'does-not-fit';

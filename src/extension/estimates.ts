@@ -37,7 +37,16 @@ export class EstimateService {
   constructor(
     private readonly client: Pick<WorkerClient, 'analyze'>,
     private readonly now: () => number = Date.now,
+    /** Applied to every result handed out (cached ones too, at each read): measurements on this
+     *  machine deciding the verdict (core/measure/apply.ts). The cache keeps the estimator's own
+     *  result, so a new measurement needs no re-estimate: the surfaces re-read (extension.ts). */
+    private readonly overlay?: (options: AnalyzeOptions, result: AnalysisResult) => AnalysisResult,
   ) {}
+
+  private view(options: AnalyzeOptions, result: AnalysisResult): AnalysisResult {
+    return this.overlay ? this.overlay(options, result) : result;
+  }
+
 
   static key(options: AnalyzeOptions): string {
     return stableJson(options);
@@ -50,7 +59,7 @@ export class EstimateService {
     const key = EstimateService.key(options);
     const e = this.results.get(key);
     if (e && !stillFresh(e.result, this.now()) && !this.inflight.has(key)) this.estimate(options).catch(() => undefined);
-    return e?.result;
+    return e ? this.view(options, e.result) : undefined;
   }
 
   /** The last error for these options, if the last attempt failed. */
@@ -74,7 +83,7 @@ export class EstimateService {
     const hit = this.results.get(key)?.result;
     if (hit && !force && stillFresh(hit, this.now())) {
       this.touch(key, options, hit);
-      return Promise.resolve(hit);
+      return Promise.resolve(this.view(options, hit));
     }
     let entry = this.inflight.get(key);
     if (!entry) {
@@ -96,7 +105,7 @@ export class EstimateService {
           this.inflight.delete(key);
           this.errors.delete(key);
           this.touch(key, options, reply.result);
-          this.emit({ options, result: reply.result });
+          this.emit({ options, result: this.view(options, reply.result) });
           return reply.result;
         },
         (e: unknown) => {
@@ -119,7 +128,7 @@ export class EstimateService {
     }
     const e = entry;
     e.waiters++;
-    if (!token) return e.promise;
+    if (!token) return e.promise.then((r) => this.view(options, r));
     return new Promise<AnalysisResult>((resolve, reject) => {
       let done = false;
       const sub = token.onCancellationRequested(() => {
@@ -133,7 +142,7 @@ export class EstimateService {
           if (done) return;
           done = true;
           sub.dispose();
-          resolve(r);
+          resolve(this.view(options, r));
         },
         (err) => {
           if (done) return;

@@ -22,6 +22,7 @@ import { COMMANDS } from './commands';
 import { registerMeasureCommands } from './measure/measure-command';
 import { MeasurementStore } from './measure/measurement-store';
 import { hoverMeasuredLine } from './measure/hover-measured';
+import { applyMeasurements } from '../core/measure/apply';
 import { MeasureCodeLens } from './measure/measure-codelens';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -42,13 +43,14 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   context.subscriptions.push({ dispose: () => client.dispose() });
 
-  const estimates = new EstimateService(client);
+  // measurements on this machine decide the verdict wherever a result is shown (core/measure/apply.ts)
+  const measurements = new MeasurementStore(context.globalState);
+  const estimates = new EstimateService(client, Date.now, (options, result) => applyMeasurements(result, options, measurements.all(), vscode.env.machineId));
   const gpu = new GpuState({ query: (p) => client.queryGpus(p), settings: getSettings, log: (l) => log.info(l) });
   const analyzer = new DocumentAnalyzer(client, estimates, gpu, getSettings, log);
   // The status bar first: it shows from the start of activate() (the end-to-end tests wait on it).
   const statusBar = new MemoryStatusBar(analyzer, gpu, getSettings);
   const diagnostics = new BatchDiagnostics(analyzer, getSettings);
-  const measurements = new MeasurementStore(context.globalState);
   const hover = new MemoryHover(analyzer, estimates, getSettings, log, (options, result) => hoverMeasuredLine(measurements, vscode.env.machineId, options, result));
   const forceNext = new Set<string>();
   // Datasets the scripts train on: their YAML and label edits re-estimate the runs (and the open
@@ -115,7 +117,10 @@ export function activate(context: vscode.ExtensionContext): void {
     launches,
     datasetWatchers,
     ...registerCommands({ panels, analyzer, estimates, client, gpu, settings: getSettings, log, forceNext }),
-    ...registerMeasureCommands({ extensionPath: context.extensionPath, panels, estimates, gpu, settings: getSettings, log, store: measurements }),
+    ...registerMeasureCommands({ extensionPath: context.extensionPath, panels, estimates, gpu, settings: getSettings, log, store: measurements, onMeasurementsChanged: () => {
+      analyzer.reanalyzeAll();
+      panels.refreshAll();
+    } }),
     new MeasureCodeLens(analyzer),
     analyzer.onDidUpdate(pushSidebar),
     watchers.onDidChangeWorkspaceModels(pushSidebar),

@@ -24,6 +24,9 @@ export interface MeasureDeps {
   extensionPath: string;
   panels: AnalysisPanels;
   estimates: EstimateService;
+  /** The stored measurements changed: the surfaces re-read their (cached) results through the
+   *  measurement overlay (core/measure/apply.ts). */
+  onMeasurementsChanged?(): void;
   gpu: GpuState;
   settings(): Settings;
   log: vscode.LogOutputChannel;
@@ -42,6 +45,7 @@ export function registerMeasureCommands(deps: MeasureDeps): vscode.Disposable[] 
     vscode.commands.registerCommand(COMMANDS.measureOnGpu, (arg?: unknown) => measureOnGpu(deps, arg)),
     vscode.commands.registerCommand(COMMANDS.clearMeasurements, async () => {
       const n = await deps.store.clear();
+      deps.onMeasurementsChanged?.();
       void vscode.window.showInformationMessage(`YOLO Memory: ${n} stored measurement${n === 1 ? '' : 's'} cleared.`);
     }),
     vscode.commands.registerCommand(COMMANDS.exportMeasurement, () => exportMeasurement(deps)),
@@ -164,8 +168,12 @@ async function measureOnGpu(deps: MeasureDeps, arg: unknown): Promise<void> {
   if (m.outcome === 'fits' || m.outcome === 'oom') {
     last = { measurement: m, settings };
     if (m.device?.type === 'cuda') {
-      const stored = toStored(m, measurementContext(m, settings), est?.bytes.device ?? null, now);
-      if (stored) await deps.store.add(stored);
+      // the decisive figure (what the verdict compares): measured / estimated scales other batches
+      const stored = toStored(m, measurementContext(m, settings), est?.neededDevice ?? null, now);
+      if (stored) {
+        await deps.store.add(stored);
+        deps.onMeasurementsChanged?.(); // status bar, Problems, panel and sidebar now judge by it
+      }
     }
     const peak = measuredPeakBytes(m);
     const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;

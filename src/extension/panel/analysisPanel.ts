@@ -93,6 +93,11 @@ export class AnalysisPanel implements vscode.Disposable {
     return this.controller.options.model;
   }
 
+  /** Re-estimate with the panel's current options (see PanelController.refresh). */
+  refresh(): void {
+    this.controller.refresh();
+  }
+
   setMeasured(view: MeasuredView | null): void {
     this.controller.setMeasured(view);
   }
@@ -160,6 +165,11 @@ export class AnalysisPanels implements vscode.Disposable {
     });
     this.panels.set(options.model, p);
     return p;
+  }
+
+  /** Every open panel re-estimates (its result is re-read from the cache, judged anew). */
+  refreshAll(): void {
+    for (const p of this.panels.values()) p.refresh();
   }
 
   dispose(): void {

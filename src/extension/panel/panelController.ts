@@ -211,6 +211,12 @@ export class PanelController {
 
   /** Re-estimate with the panel's current options (the user's batch, imgsz, AMP, what-if GPU...)
    *  once things are quiet; any estimate started before then makes this one unnecessary. */
+  /** Re-estimate with the current options soon (what the estimate is judged by changed, e.g. a
+   *  measurement on this machine was stored). */
+  refresh(): void {
+    if (!this.disposed) this.scheduleRefresh();
+  }
+
   private scheduleRefresh(): void {
     this.cancelRefresh();
     this.refreshTimer = setTimeout(() => {
