@@ -50,7 +50,8 @@ export class BatchDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
     }
     const out: vscode.Diagnostic[] = [];
     for (const r of state.runs) {
-      if (!r.result) continue;
+      // a run shown in a notebook cell only for its model (cells.ts) has its markers in its own cell
+      if (!r.result || r.run.reference) continue;
       const p = batchProblem(r.run, r.result, r.batchFromScript) ?? autoBatchProblem(r.run, r.result);
       if (p) {
         const d = new vscode.Diagnostic(toRange(p.range), p.message, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information);

@@ -136,6 +136,13 @@ describe('launches in notebooks, Markdown and PowerShell', { timeout: 300_000 },
     assert.match(text, /batch 96/, text);
   });
 
+  test('a notebook cell: the model built here (YOLO("yolov8n.yaml")) shows the card of the run two cells down', async () => {
+    const text = await cellHoverUntil(s.page, 'model = YOLO(', 'yolov8n', /Largest batch that fits|will not fit/, 120_000);
+    await s.screenshot('hover-notebook-model-cell');
+    assert.match(text, /yolov8n/, text);
+    assert.match(text, /batch 96/, text);
+  });
+
   test('a notebook cell: !yolo train … batch=128 is flagged, the hover says so and the quick fix sets the largest batch', async () => {
     // Into the cell first, as a user editing it would be.
     const at = await cellWordBox(s.page, '!yolo train', 'yolo');

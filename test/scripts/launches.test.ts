@@ -207,7 +207,18 @@ test("a notebook cell's view: runs anchored in the cell, ranges in the cell, the
   const v3 = notebookCellView(scan, 3);
   assert.deepEqual(v3.runIndices, [1]);
   assert.deepEqual(v3.scan.runs[0].settings.batch!.range, { start: { line: 0, character: 35 }, end: { line: 0, character: 37 } });
-  assert.deepEqual(notebookCellView(scan, 0).scan.runs, []);
+  // the cell that builds the model shows the run that trains it, as a reference: hover, no markers
+  const v0 = notebookCellView(scan, 0);
+  assert.deepEqual(v0.runIndices, [0]);
+  const ref = v0.scan.runs[0]!;
+  assert.equal(ref.reference, true);
+  assert.equal(ref.range.start.line, OTHER_CELL_LINE);
+  assert.equal(ref.settings.batch!.range.start.line, OTHER_CELL_LINE);
+  const m = ref.settings.model!;
+  const inCell = [m.range, m.sourceRange].filter((r) => r && r.start.line !== OTHER_CELL_LINE);
+  assert.equal(inCell.length, 1, JSON.stringify(m));
+  assert.equal(inCell[0]!.start.line, 1, "YOLO('yolo11n.pt') is on the cell's second line");
+  assert.equal(v2.scan.runs[0]!.reference, undefined);
 });
 
 test('a bare `python train.py` is a launch when the script beside it trains YOLO: its argparse defaults fill the gaps', async () => {

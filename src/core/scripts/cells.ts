@@ -16,12 +16,17 @@ function anchorCell(run: TrainingRun): number | undefined {
   return run.settings.batch?.cell?.index ?? run.cell;
 }
 
-/** Notebook `text` (the joined cells) is not needed: every setting of a notebook scan carries its cell. */
+/** Notebook `text` (the joined cells) is not needed: every setting of a notebook scan carries its cell.
+ *  The view holds the runs anchored in this cell, then (marked `reference`) the runs anchored
+ *  elsewhere that have a setting written in this cell: hovering `YOLO('yolov8n.pt')` in the cell that
+ *  builds the model shows the card of the training run two cells down. */
 export function notebookCellView(scan: ScriptScan, cellIndex: number): { scan: ScriptScan; runIndices: number[] } {
   const runs: TrainingRun[] = [];
   const runIndices: number[] = [];
+  const references: { run: TrainingRun; index: number }[] = [];
   scan.runs.forEach((run, i) => {
-    if (anchorCell(run) !== cellIndex) return;
+    const anchored = anchorCell(run) === cellIndex;
+    if (!anchored && !SETTING_KEYS.some((k) => writtenIn(run.settings[k] as Setting<unknown> | undefined, cellIndex))) return;
     const settings: TrainingRun['settings'] = {};
     for (const key of SETTING_KEYS) {
       const s = run.settings[key] as Setting<unknown> | undefined;
@@ -35,12 +40,25 @@ export function notebookCellView(scan: ScriptScan, cellIndex: number): { scan: S
         const k = shift(s.keyRange, s.range, s.cell.range);
         if (k) out.keyRange = k;
       }
+      if (s.sourceCell?.index === cellIndex) out.sourceRange = s.sourceCell.range;
       (settings as Record<string, Setting<unknown>>)[key] = out;
     }
-    runs.push({ ...run, settings, range: run.cellRange ?? elsewhere, calls: [] });
-    runIndices.push(i);
+    const view: TrainingRun = { ...run, settings, range: anchored ? (run.cellRange ?? elsewhere) : elsewhere, calls: [] };
+    if (anchored) {
+      runs.push(view);
+      runIndices.push(i);
+    } else references.push({ run: { ...view, reference: true }, index: i });
   });
+  for (const r of references) {
+    runs.push(r.run);
+    runIndices.push(r.index);
+  }
   return { scan: { ...scan, runs }, runIndices };
+}
+
+/** Is the setting's value, or the literal it came from, written in this cell? */
+function writtenIn(s: Setting<unknown> | undefined, cellIndex: number): boolean {
+  return !!s && (s.cell?.index === cellIndex || s.sourceCell?.index === cellIndex);
 }
 
 /**

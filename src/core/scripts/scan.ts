@@ -155,6 +155,8 @@ function scanNotebook(text: string, starts: number[], ctx: ScanContext): ScriptS
       if (!s) continue;
       const c = toCell(s.range, nb.frag);
       if (c) s.cell = c;
+      const sc = s.sourceRange ? toCell(s.sourceRange, nb.frag) : undefined;
+      if (sc) s.sourceCell = sc;
       s.range = toFile(s.range);
       if (s.keyRange) s.keyRange = toFile(s.keyRange);
       if (s.sourceRange) s.sourceRange = toFile(s.sourceRange);

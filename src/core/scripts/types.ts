@@ -32,6 +32,9 @@ export interface Setting<T> {
   note?: string;
   /** Notebooks: the cell (index in the notebook's `cells`) and the value's range inside the cell's text. */
   cell?: { index: number; range: Range };
+  /** Notebooks: the cell of `sourceRange` and that range inside the cell's text (a `BATCH = 16` or a
+   *  `model = YOLO('yolov8n.pt')` written in an earlier cell). */
+  sourceCell?: { index: number; range: Range };
 }
 
 export interface TrainingSettings {
@@ -96,6 +99,10 @@ export interface TrainingRun {
   cell?: number;
   /** Notebooks: `range` inside that cell's text (where the launch starts, for reports). */
   cellRange?: Range;
+  /** Notebook cell views (cells.ts): a run anchored in another cell, shown in this one only because
+   *  one of its settings (the model built here) is written here. Hover shows it; markers, quick
+   *  fixes and code lenses belong to the cell the run is anchored in. */
+  reference?: boolean;
 }
 
 /** The reader a file is read with (see kinds.ts for which files get which). */

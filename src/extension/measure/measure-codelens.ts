@@ -24,7 +24,7 @@ export class MeasureCodeLens implements vscode.CodeLensProvider, vscode.Disposab
     const state = this.analyzer.get(doc.uri);
     if (!state || state.version !== doc.version || state.kind !== 'script') return [];
     return state.runs
-      .filter((r) => r.options)
+      .filter((r) => r.options && !r.run.reference)
       .map((r) => {
         const start = r.run.range.start;
         const range = new vscode.Range(start.line, 0, start.line, 0);
